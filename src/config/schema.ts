@@ -1,0 +1,296 @@
+/**
+ * The one schema for llmdev.config.yaml: types, defaults, validation messages and the README's
+ * config reference all come from here. Each message is phrased to follow "path: " and precede
+ * ", got <value>", e.g. `budgets[0].limitUsd: expected a positive number, got "five"`.
+ */
+import { z } from 'zod';
+
+/** A map of settings: unknown keys are errors (typos must not be silently ignored). */
+const section = <Shape extends z.core.$ZodLooseShape>(shape: Shape) =>
+  z.strictObject(shape, { error: 'expected a map of settings' });
+
+const PORT = 'expected a port number between 1 and 65535';
+
+const port = (description: string, defaultPort: number) =>
+  z
+    .number({ error: PORT })
+    .int({ error: PORT })
+    .min(1, { error: PORT })
+    .max(65535, { error: PORT })
+    .default(defaultPort)
+    .meta({ description });
+
+const positiveNumber = (description: string) =>
+  z
+    .number({ error: 'expected a positive number' })
+    .positive({ error: 'expected a positive number' })
+    .meta({ description });
+
+const positiveInt = (description: string, fallback: number) =>
+  z
+    .number({ error: 'expected a positive whole number' })
+    .int({ error: 'expected a positive whole number' })
+    .positive({ error: 'expected a positive whole number' })
+    .default(fallback)
+    .meta({ description });
+
+const nonNegativeNumber = (description: string) =>
+  z
+    .number({ error: 'expected a number, 0 or more' })
+    .min(0, { error: 'expected a number, 0 or more' })
+    .meta({ description });
+
+const bool = (description: string, fallback: boolean) =>
+  z.boolean({ error: 'expected true or false' }).default(fallback).meta({ description });
+
+const text = (description: string) => z.string({ error: 'expected a string' }).meta({ description });
+
+const httpUrl = (description: string, fallback: string) =>
+  z
+    .url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' })
+    .default(fallback)
+    .meta({ description });
+
+/** Docker secret names: also file names under .secrets/ and /run/secrets/. */
+export const secretNameSchema = z
+  .string({ error: 'expected a secret name' })
+  .regex(/^[a-z0-9][a-z0-9_.-]{0,63}$/, {
+    error: 'expected a secret name of lowercase letters, digits, "_", "." or "-" (it becomes a file name)',
+  });
+
+const envName = z
+  .string()
+  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: 'expected an environment variable name' });
+
+/** Names that look like credentials must go through secrets, never plain environment. */
+const SECRET_LOOKING = /(KEY|TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL)S?$/i;
+
+const projectSchema = section({
+  name: z
+    .string({ error: 'expected a project name' })
+    .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, {
+      error: 'expected lowercase letters, digits and "-" (it names containers and volumes)',
+    })
+    .meta({ description: 'Project name: names the dev container, its Compose project and volumes.' }),
+}).meta({ description: 'The project this workspace is for.' });
+
+const workspaceSchema = section({
+  nodeVersion: z
+    .string({ error: 'expected a Node.js major version as a string, e.g. "22"' })
+    .regex(/^\d{2}$/, { error: 'expected a Node.js major version as a string, e.g. "22"' })
+    .default('22')
+    .meta({ description: 'Node.js major version of the workspace image.' }),
+  baseImage: text('Base image of the workspace; defaults to node:<nodeVersion>-bookworm-slim.').optional(),
+  aptPackages: z
+    .array(z.string().regex(/^[a-z0-9][a-z0-9+.-]+$/, { error: 'expected a Debian package name' }), {
+      error: 'expected a list of Debian package names',
+    })
+    .default([])
+    .meta({ description: 'Extra Debian packages installed in the workspace image.' }),
+  postCreateCommand: text('Command run once after the workspace container is created.').optional(),
+  forwardPorts: z
+    .array(z.number().int().min(1).max(65535), { error: 'expected a list of port numbers' })
+    .default([])
+    .meta({ description: 'Workspace ports forwarded to the host (the dashboard port is always added).' }),
+  env: z
+    .record(envName, z.string({ error: 'expected a string value (quote numbers)' }), {
+      error: 'expected a map of NAME: value',
+    })
+    .default({})
+    .refine((env) => !Object.keys(env).some((name) => SECRET_LOOKING.test(name)), {
+      error: 'looks like a credential: keep it out of plain environment, use `llmdev secrets set` instead',
+    })
+    .meta({ description: 'Extra non-secret environment variables for the workspace.' }),
+  extensions: z
+    .array(
+      z.string().regex(/^[\w-]+\.[\w.-]+$/, { error: 'expected a VS Code extension id like publisher.name' }),
+    )
+    .default([])
+    .meta({ description: 'Extra VS Code extensions installed in the dev container.' }),
+  dockerfile: text(
+    "Path (relative to the project) of your own workspace Dockerfile, used instead of llmdev's.",
+  ).optional(),
+}).meta({ description: 'The dev container you work in.' });
+
+const providerSchema = (defaults: { secret: string; baseUrl: string; env: string }, label: string) =>
+  section({
+    secret: secretNameSchema.default(defaults.secret).meta({
+      description: `Secret holding the ${label} API key: .secrets/<name> on the host, /run/secrets/<name> in the sidecar.`,
+    }),
+    env: envName.default(defaults.env).meta({
+      description:
+        'Environment variable that may supply the key when the secret file is absent (Codespaces secrets).',
+    }),
+    baseUrl: httpUrl(`Upstream ${label} API base URL.`, defaults.baseUrl),
+    mode: z
+      .enum(['auto', 'live', 'mock'], { error: 'expected one of auto, live, mock' })
+      .default('auto')
+      .meta({
+        description:
+          'auto: live when the secret file holds a key, else the built-in mock; live: require the key; mock: never call upstream.',
+      }),
+    route: z.enum(['proxy', 'direct'], { error: 'expected proxy or direct' }).default('proxy').meta({
+      description:
+        'proxy: calls go through the sidecar, which holds the key; direct: your code holds the key and reports usage to the sidecar.',
+    }),
+  }).prefault({});
+
+const providersSchema = section({
+  openai: providerSchema(
+    { secret: 'openai_api_key', baseUrl: 'https://api.openai.com/v1', env: 'OPENAI_API_KEY' },
+    'OpenAI',
+  ),
+  anthropic: providerSchema(
+    { secret: 'anthropic_api_key', baseUrl: 'https://api.anthropic.com', env: 'ANTHROPIC_API_KEY' },
+    'Anthropic',
+  ),
+}).meta({ description: 'LLM providers the sidecar proxies.' });
+
+const sidecarSchema = section({
+  port: port('Port the sidecar listens on inside the Compose network.', 4100),
+  hostPort: port('Host port the sidecar (API and dashboard) is published on, bound to 127.0.0.1 only.', 4100),
+  dataDir: text('Directory of the usage database inside the sidecar container (a named volume).').default(
+    '/data',
+  ),
+  secretsDir: text('Directory the sidecar reads secret files from.').default('/run/secrets'),
+  tokenSecret: secretNameSchema
+    .default('llmdev_token')
+    .meta({ description: 'Secret holding the sidecar access token (the virtual key the workspace uses).' }),
+  image: text(
+    'Prebuilt usage-logger image to use instead of building it from the installed llmdev.',
+  ).optional(),
+  storeBodies: bool('Store request bodies (for `llmdev replay`), capped at maxStoredBodyBytes.', true),
+  maxStoredBodyBytes: positiveInt('Largest request body stored per record, in bytes.', 262_144),
+  maxRequestBytes: positiveInt('Largest request body accepted, in bytes (413 above).', 20_971_520),
+  retentionDays: positiveInt('Usage records older than this many days are deleted.', 90),
+  jsonlMirror: bool('Also append each record to logs/llm_requests_YYYY-MM-DD.jsonl in the data dir.', false),
+  upstreamTimeoutSeconds: positiveInt('Upstream request timeout in seconds.', 600),
+  logLevel: z
+    .enum(['debug', 'info', 'warn', 'error'], { error: 'expected one of debug, info, warn, error' })
+    .default('info')
+    .meta({ description: 'Sidecar log level.' }),
+}).meta({ description: 'The usage-logger sidecar.' });
+
+const budgetSchema = section({
+  name: text('Budget name shown in errors and reports; defaults to scope:match:period.').optional(),
+  scope: z
+    .enum(['total', 'provider', 'model', 'tag'], { error: 'expected one of total, provider, model, tag' })
+    .meta({
+      description: 'What the budget counts: all calls, one provider, one model, or calls tagged key=value.',
+    }),
+  match: text(
+    'Provider name, model id, or tag key=value this budget applies to (not for scope total).',
+  ).optional(),
+  period: z
+    .enum(['day', 'month', 'total'], { error: 'expected one of day, month, total' })
+    .default('month')
+    .meta({ description: 'Spend window, in UTC: day, month, or all time.' }),
+  limitUsd: positiveNumber('Spend limit in US dollars.'),
+  action: z.enum(['block', 'warn'], { error: 'expected block or warn' }).default('block').meta({
+    description: 'block: refuse calls that could exceed the limit (HTTP 429); warn: log and add a header.',
+  }),
+  warnAt: z
+    .number({ error: 'expected a fraction between 0 and 1, e.g. 0.8' })
+    .gt(0, { error: 'expected a fraction between 0 and 1, e.g. 0.8' })
+    .lt(1, { error: 'expected a fraction between 0 and 1, e.g. 0.8' })
+    .default(0.8)
+    .meta({ description: 'Fraction of the limit at which a warning is logged and sent as a header.' }),
+}).superRefine((budget, ctx) => {
+  if (budget.scope !== 'total' && budget.match === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['match'], message: `is required when scope is ${budget.scope}` });
+  }
+  if (budget.scope === 'tag' && budget.match !== undefined && !/^[^=,\s]+=[^=,]+$/.test(budget.match)) {
+    ctx.addIssue({ code: 'custom', path: ['match'], message: 'expected key=value for scope tag' });
+  }
+});
+
+const limitsSchema = section({
+  requestsPerMinute: positiveInt(
+    'Most proxied requests per minute per access token (429 with retry-after above).',
+    600,
+  ),
+  maxOutputTokens: positiveInt(
+    'Largest max_tokens / max_output_tokens a request may ask for (400 above).',
+    65_536,
+  ),
+  defaultMaxOutputTokens: positiveInt(
+    'Output tokens reserved against budgets when a request sets no max_tokens.',
+    4096,
+  ),
+  modelMaxOutputTokens: z
+    .record(z.string(), z.number().int().positive({ error: 'expected a positive whole number' }))
+    .default({})
+    .meta({ description: 'Per-model override of defaultMaxOutputTokens, by model id.' }),
+  loopMaxRepeats: positiveInt(
+    'Identical request bodies allowed within loopWindowSeconds before blocking.',
+    20,
+  ),
+  loopWindowSeconds: positiveInt('Window for loop detection, in seconds.', 60),
+}).meta({ description: 'Runaway protection.' });
+
+const priceOverrideSchema = section({
+  inputPerMTok: nonNegativeNumber('USD per million input tokens.'),
+  outputPerMTok: nonNegativeNumber('USD per million output tokens.'),
+  cachedInputPerMTok: nonNegativeNumber(
+    'USD per million cached input tokens (defaults to inputPerMTok).',
+  ).optional(),
+  cacheWritePerMTok: nonNegativeNumber(
+    'USD per million cache-write tokens (defaults to inputPerMTok).',
+  ).optional(),
+});
+
+const pricingSchema = section({
+  overrides: z
+    .record(z.string().min(1), priceOverrideSchema, { error: 'expected a map of model id to prices' })
+    .default({})
+    .meta({ description: 'Prices by model id (USD per million tokens) that win over the bundled data.' }),
+}).meta({ description: 'Pricing: bundled @pydantic/genai-prices data plus your overrides.' });
+
+const cacheSchema = section({
+  enabled: bool(
+    'Replay identical requests from the response cache (per request: x-llmdev-cache: on|off).',
+    false,
+  ),
+  ttlSeconds: positiveInt('How long a cached response is replayed, in seconds.', 86_400),
+}).meta({ description: 'Exact-match response cache.' });
+
+const telemetrySchema = section({
+  otlpEndpoint: z
+    .url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' })
+    .optional()
+    .meta({
+      description: 'OTLP/HTTP traces endpoint (e.g. http://collector:4318/v1/traces); one span per call.',
+    }),
+  metrics: bool('Serve Prometheus metrics at /metrics.', true),
+}).meta({ description: 'Export to your own observability stack.' });
+
+const networkSchema = section({
+  caCerts: z.string({ error: 'expected auto, none, or a path to a PEM bundle' }).min(1).default('auto').meta({
+    description:
+      'Extra CA bundle trusted in builds and containers (TLS-inspecting proxies): auto (from NODE_EXTRA_CA_CERTS), none, or a host path.',
+  }),
+}).meta({ description: 'Network settings.' });
+
+export const configSchema = section({
+  project: projectSchema,
+  workspace: workspaceSchema.prefault({}),
+  providers: providersSchema.prefault({}),
+  sidecar: sidecarSchema.prefault({}),
+  budgets: z.array(budgetSchema, { error: 'expected a list of budgets' }).default([]).meta({
+    description: 'Spend limits enforced by the sidecar before a call is forwarded.',
+  }),
+  limits: limitsSchema.prefault({}),
+  pricing: pricingSchema.prefault({}),
+  cache: cacheSchema.prefault({}),
+  telemetry: telemetrySchema.prefault({}),
+  network: networkSchema.prefault({}),
+}).meta({ description: 'llmdev.config.yaml' });
+
+export type Config = z.output<typeof configSchema>;
+export type ConfigInput = z.input<typeof configSchema>;
+export type ProviderName = keyof Config['providers'];
+export type ProviderConfig = Config['providers'][ProviderName];
+export type Budget = Config['budgets'][number];
+export type PriceOverride = z.output<typeof priceOverrideSchema>;
+
+export const PROVIDER_NAMES = ['openai', 'anthropic'] as const satisfies readonly ProviderName[];

@@ -1,0 +1,54 @@
+/**
+ * Every failure a user can act on is an LlmdevError: a one-line message saying what went wrong and
+ * where, and a hint saying how to fix it. The CLI prints both without a stack trace and exits 1.
+ * Anything else reaching the top level is a bug and is printed with its stack.
+ */
+export interface ErrorDetails {
+  hint?: string | undefined;
+  cause?: unknown;
+}
+
+export class LlmdevError extends Error {
+  readonly hint: string | undefined;
+
+  constructor(message: string, details: ErrorDetails = {}) {
+    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    this.name = new.target.name;
+    this.hint = details.hint;
+  }
+}
+
+/** A config file, environment override or .env entry that does not validate. */
+export class ConfigError extends LlmdevError {
+  readonly issues: readonly ConfigIssue[];
+
+  constructor(message: string, issues: readonly ConfigIssue[], details: ErrorDetails = {}) {
+    super(message, details);
+    this.issues = issues;
+  }
+}
+
+export interface ConfigIssue {
+  /** Where the bad value came from: a file name, or an environment variable. */
+  source: string;
+  /** Dotted path with array indices, e.g. `budgets[0].limitUsd`; empty for the document root. */
+  path: string;
+  message: string;
+  /** 1-based line in `source` when it is a file and the position is known. */
+  line?: number | undefined;
+}
+
+/** A secret file or value that is missing, unreadable or unsafe to write. */
+export class SecretError extends LlmdevError {}
+
+/** The Docker engine, Compose or another external tool is missing or failed. */
+export class ToolError extends LlmdevError {}
+
+/** A file on disk that llmdev would overwrite, or cannot read or write. */
+export class FileError extends LlmdevError {}
+
+/** The sidecar cannot be reached, or answered with an error. */
+export class SidecarError extends LlmdevError {}
+
+/** Invalid command-line input: flags, arguments or values. */
+export class UsageError extends LlmdevError {}
