@@ -107,6 +107,10 @@ const workspaceSchema = section({
     )
     .default([])
     .meta({ description: 'Extra VS Code extensions installed in the dev container.' }),
+  nodeModulesVolume: bool(
+    'Keep node_modules in a named volume so host and container installs (native addons differ) never clobber each other.',
+    true,
+  ),
   dockerfile: text(
     "Path (relative to the project) of your own workspace Dockerfile, used instead of llmdev's.",
   ).optional(),
