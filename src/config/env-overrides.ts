@@ -86,15 +86,24 @@ function parseValue(raw: string): unknown {
   }
 }
 
-/** The closest candidate by edit distance, if it is close enough to be a likely typo. */
+/**
+ * The closest candidate by edit distance, if it is close enough to be a likely typo (within a third
+ * of the longer name) or the word is a shortened form of it (`limit` for `limitUsd`).
+ */
 export function nearest(word: string, candidates: readonly string[]): string | undefined {
   let best: string | undefined;
-  let bestDistance = Math.max(2, Math.floor(word.length / 3)) + 1;
+  let bestScore = Number.POSITIVE_INFINITY;
+  const lower = word.toLowerCase();
   for (const candidate of candidates) {
-    const distance = editDistance(word.toLowerCase(), candidate.toLowerCase());
-    if (distance < bestDistance) {
+    const other = candidate.toLowerCase();
+    const distance = editDistance(lower, other);
+    const close = distance <= Math.max(2, Math.floor(Math.max(lower.length, other.length) / 3));
+    const shortened = lower.length >= 4 && other.startsWith(lower);
+    // A name the word abbreviates beats any merely similar one.
+    const score = shortened ? distance - 1000 : distance;
+    if ((close || shortened) && score < bestScore) {
       best = candidate;
-      bestDistance = distance;
+      bestScore = score;
     }
   }
   return best;

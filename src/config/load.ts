@@ -68,11 +68,15 @@ export interface LoadedConfig {
   file: string;
 }
 
-/** Reads `<dir>/llmdev.config.yaml` (or `file`) and `<dir>/.env`, then validates. */
+/**
+ * Reads `<dir>/llmdev.config.yaml` (or `file`) and `<dir>/.env`, then validates. With
+ * `overrides: false` only the file counts: generated files must be the same on every machine.
+ */
 export async function loadConfig(options: {
   dir?: string;
   file?: string;
   env?: Record<string, string | undefined>;
+  overrides?: boolean;
 }): Promise<LoadedConfig> {
   const dir = resolve(options.dir ?? '.');
   const file = resolve(dir, options.file ?? CONFIG_FILE);
@@ -84,17 +88,18 @@ export async function loadConfig(options: {
       `${file}: cannot read the config file (${(cause as NodeJS.ErrnoException).code})`,
       [],
       {
-        hint: 'Run `llmdev init` to create one, or pass --config with the path of yours.',
+        hint: 'Run `llmdev init` in the project folder to create one, or point --dir (or --config) at yours.',
         cause,
       },
     );
   }
-  const dotenv = await readFile(join(dir, '.env'), 'utf8').catch(() => undefined);
+  const overrides = options.overrides ?? true;
+  const dotenv = overrides ? await readFile(join(dir, '.env'), 'utf8').catch(() => undefined) : undefined;
   const config = parseConfig({
     text,
     file: options.file ?? CONFIG_FILE,
     dotenv,
-    env: options.env ?? process.env,
+    env: overrides ? (options.env ?? process.env) : {},
   });
   return { config, dir, file };
 }
@@ -134,9 +139,11 @@ function describeIssue(issue: z.core.$ZodIssue, context: IssueContext): ConfigIs
   const message =
     issue.code === 'custom'
       ? issue.message
-      : value === undefined
-        ? `missing: ${issue.message}`
-        : `${issue.message}, got ${describeValue(value)}`;
+      : issue.code === 'invalid_key'
+        ? `${issue.issues[0]?.message ?? 'not a valid key'}, got the key ${describeValue(issue.path.at(-1))}`
+        : value === undefined
+          ? `missing: ${issue.message}`
+          : `${issue.message}, got ${describeValue(value)}`;
   return [{ ...where(issue.path, context), path: pathString(issue.path), message }];
 }
 

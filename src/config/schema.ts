@@ -11,14 +11,10 @@ const section = <Shape extends z.core.$ZodLooseShape>(shape: Shape) =>
 
 const PORT = 'expected a port number between 1 and 65535';
 
+const portNumber = () => z.number({ error: PORT }).int().min(1).max(65535);
+
 const port = (description: string, defaultPort: number) =>
-  z
-    .number({ error: PORT })
-    .int({ error: PORT })
-    .min(1, { error: PORT })
-    .max(65535, { error: PORT })
-    .default(defaultPort)
-    .meta({ description });
+  portNumber().default(defaultPort).meta({ description });
 
 const positiveNumber = (description: string) =>
   z
@@ -45,34 +41,56 @@ const bool = (description: string, fallback: boolean) =>
 
 const text = (description: string) => z.string({ error: 'expected a string' }).meta({ description });
 
+const absolutePath = (description: string, fallback: string) =>
+  z
+    .string({ error: 'expected an absolute path' })
+    .regex(/^\//, { error: 'expected an absolute path' })
+    .default(fallback)
+    .meta({ description });
+
+/** A record's own message for a value that is not a map; key problems keep theirs (see load.ts). */
+const mapError = (message: string) => (issue: { code?: string }) =>
+  issue.code === 'invalid_type' ? message : undefined;
+
 const httpUrl = (description: string, fallback: string) =>
   z
     .url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' })
     .default(fallback)
     .meta({ description });
 
+/** The Compose secret carrying the extra CA bundle (network.caCerts) into builds and containers. */
+export const CA_CERTS_SECRET = 'ca_certs';
+
 /** Docker secret names: also file names under .secrets/ and /run/secrets/. */
 export const secretNameSchema = z
   .string({ error: 'expected a secret name' })
   .regex(/^[a-z0-9][a-z0-9_.-]{0,63}$/, {
     error: 'expected a secret name of lowercase letters, digits, "_", "." or "-" (it becomes a file name)',
+  })
+  .refine((name) => name !== CA_CERTS_SECRET, {
+    error: `"${CA_CERTS_SECRET}" is reserved for the extra CA bundle; choose another name`,
   });
 
 const envName = z
-  .string()
+  .string({ error: 'expected an environment variable name' })
   .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: 'expected an environment variable name' });
 
 /** Names that look like credentials must go through secrets, never plain environment. */
-const SECRET_LOOKING = /(KEY|TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL)S?$/i;
+const SECRET_LOOKING = /(^|_)(API_?KEY|KEY|TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL)S?$/i;
 
-const projectSchema = section({
-  name: z
-    .string({ error: 'expected a project name' })
-    .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, {
-      error: 'expected lowercase letters, digits and "-" (it names containers and volumes)',
-    })
-    .meta({ description: 'Project name: names the dev container, its Compose project and volumes.' }),
-}).meta({ description: 'The project this workspace is for.' });
+const projectSchema = z
+  .strictObject(
+    {
+      name: z
+        .string({ error: 'expected a project name' })
+        .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, {
+          error: 'expected lowercase letters, digits and "-" (it names containers and volumes)',
+        })
+        .meta({ description: 'Project name: names the dev container, its Compose project and volumes.' }),
+    },
+    { error: 'expected a map with the project name, e.g. `project: {name: my-app}`' },
+  )
+  .meta({ description: 'The project this workspace is for.' });
 
 const workspaceSchema = section({
   nodeVersion: z
@@ -82,28 +100,42 @@ const workspaceSchema = section({
     .meta({ description: 'Node.js major version of the workspace image.' }),
   baseImage: text('Base image of the workspace; defaults to node:<nodeVersion>-bookworm-slim.').optional(),
   aptPackages: z
-    .array(z.string().regex(/^[a-z0-9][a-z0-9+.-]+$/, { error: 'expected a Debian package name' }), {
-      error: 'expected a list of Debian package names',
-    })
+    .array(
+      z
+        .string({ error: 'expected a Debian package name' })
+        .regex(/^[a-z0-9][a-z0-9+.-]+$/, { error: 'expected a Debian package name' }),
+      { error: 'expected a list of Debian package names' },
+    )
     .default([])
     .meta({ description: 'Extra Debian packages installed in the workspace image.' }),
   postCreateCommand: text('Command run once after the workspace container is created.').optional(),
   forwardPorts: z
-    .array(z.number().int().min(1).max(65535), { error: 'expected a list of port numbers' })
+    .array(portNumber(), { error: 'expected a list of port numbers' })
     .default([])
     .meta({ description: 'Workspace ports forwarded to the host (the dashboard port is always added).' }),
   env: z
     .record(envName, z.string({ error: 'expected a string value (quote numbers)' }), {
-      error: 'expected a map of NAME: value',
+      error: mapError('expected a map of NAME: value'),
+    })
+    .superRefine((env, ctx) => {
+      for (const name of Object.keys(env)) {
+        if (!SECRET_LOOKING.test(name)) continue;
+        ctx.addIssue({
+          code: 'custom',
+          path: [name],
+          message:
+            'looks like a credential: plain environment ends up in container metadata; keep credentials in .secrets/ (`llmdev secrets set`)',
+        });
+      }
     })
     .default({})
-    .refine((env) => !Object.keys(env).some((name) => SECRET_LOOKING.test(name)), {
-      error: 'looks like a credential: keep it out of plain environment, use `llmdev secrets set` instead',
-    })
     .meta({ description: 'Extra non-secret environment variables for the workspace.' }),
   extensions: z
     .array(
-      z.string().regex(/^[\w-]+\.[\w.-]+$/, { error: 'expected a VS Code extension id like publisher.name' }),
+      z
+        .string({ error: 'expected a VS Code extension id like publisher.name' })
+        .regex(/^[\w-]+\.[\w.-]+$/, { error: 'expected a VS Code extension id like publisher.name' }),
+      { error: 'expected a list of VS Code extension ids' },
     )
     .default([])
     .meta({ description: 'Extra VS Code extensions installed in the dev container.' }),
@@ -153,10 +185,11 @@ const providersSchema = section({
 const sidecarSchema = section({
   port: port('Port the sidecar listens on inside the Compose network.', 4100),
   hostPort: port('Host port the sidecar (API and dashboard) is published on, bound to 127.0.0.1 only.', 4100),
-  dataDir: text('Directory of the usage database inside the sidecar container (a named volume).').default(
+  dataDir: absolutePath(
+    'Directory of the usage database inside the sidecar container (a named volume).',
     '/data',
   ),
-  secretsDir: text('Directory the sidecar reads secret files from.').default('/run/secrets'),
+  secretsDir: absolutePath('Directory the sidecar reads secret files from.', '/run/secrets'),
   tokenSecret: secretNameSchema
     .default('llmdev_token')
     .meta({ description: 'Secret holding the sidecar access token (the virtual key the workspace uses).' }),
@@ -222,7 +255,14 @@ const limitsSchema = section({
     4096,
   ),
   modelMaxOutputTokens: z
-    .record(z.string(), z.number().int().positive({ error: 'expected a positive whole number' }))
+    .record(
+      z.string(),
+      z
+        .number({ error: 'expected a positive whole number' })
+        .int({ error: 'expected a positive whole number' })
+        .positive({ error: 'expected a positive whole number' }),
+      { error: mapError('expected a map of model id to a number of tokens') },
+    )
     .default({})
     .meta({ description: 'Per-model override of defaultMaxOutputTokens, by model id.' }),
   loopMaxRepeats: positiveInt(
@@ -245,7 +285,9 @@ const priceOverrideSchema = section({
 
 const pricingSchema = section({
   overrides: z
-    .record(z.string().min(1), priceOverrideSchema, { error: 'expected a map of model id to prices' })
+    .record(z.string().min(1), priceOverrideSchema, {
+      error: mapError('expected a map of model id to prices'),
+    })
     .default({})
     .meta({ description: 'Prices by model id (USD per million tokens) that win over the bundled data.' }),
 }).meta({ description: 'Pricing: bundled @pydantic/genai-prices data plus your overrides.' });
@@ -288,7 +330,24 @@ export const configSchema = section({
   cache: cacheSchema.prefault({}),
   telemetry: telemetrySchema.prefault({}),
   network: networkSchema.prefault({}),
-}).meta({ description: 'llmdev.config.yaml' });
+})
+  .superRefine((config, ctx) => {
+    // Each secret is its own file; two settings naming one file would hand a key to the wrong holder.
+    const owners = new Map<string, string>([[config.sidecar.tokenSecret, 'sidecar.tokenSecret']]);
+    for (const provider of PROVIDER_NAMES) {
+      const name = config.providers[provider].secret;
+      const owner = owners.get(name);
+      if (owner) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['providers', provider, 'secret'],
+          message: `"${name}" is already the secret of ${owner}; give each secret its own name`,
+        });
+      }
+      owners.set(name, `providers.${provider}.secret`);
+    }
+  })
+  .meta({ description: 'llmdev.config.yaml' });
 
 export type Config = z.output<typeof configSchema>;
 export type ConfigInput = z.input<typeof configSchema>;

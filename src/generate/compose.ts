@@ -1,0 +1,171 @@
+/**
+ * .devcontainer/compose.yaml: the workspace and the usage-logger sidecar. One function per service
+ * so each can change on its own. Paths are relative to .devcontainer/ (Compose resolves them
+ * against the compose file's folder).
+ */
+import { posix } from 'node:path';
+import { Document } from 'yaml';
+import { CA_CERTS_SECRET, type Config } from '../config/schema.js';
+import { shortSha256, wholeFile } from './header.js';
+import {
+  CA_BUNDLE_FILE,
+  hostSecretNames,
+  RUN_SECRETS,
+  SECRETS_DIR,
+  sidecarSecrets,
+  workspaceSecrets,
+} from './secrets.js';
+import type { GenerateContext, GeneratedFile } from './types.js';
+
+export const COMPOSE_FILE = '.devcontainer/compose.yaml';
+export const WORKSPACE_SERVICE = 'workspace';
+export const SIDECAR_SERVICE = 'usage-logger';
+/** Where the sidecar container reads the project's config. */
+export const SIDECAR_CONFIG_PATH = '/etc/llmdev/llmdev.config.yaml';
+/** Label holding a checksum of the validated config: a config change recreates the sidecar. */
+export const CONFIG_LABEL = 'dev.llmdev.config-sha256';
+
+const PROJECT_ROOT = '..';
+const USAGE_VOLUME = 'usage-data';
+const NODE_MODULES_VOLUME = 'node-modules';
+
+/** Compose interpolates `$` everywhere; user-supplied text must reach the container verbatim. */
+const literal = (text: string) => text.replaceAll('$', () => '$$');
+
+export function workspaceFolder(config: Config): string {
+  return `/workspaces/${config.project.name}`;
+}
+
+export function sidecarUrl(config: Config): string {
+  return `http://${SIDECAR_SERVICE}:${config.sidecar.port}`;
+}
+
+export function composeFile(config: Config, ctx: GenerateContext): GeneratedFile {
+  const compose = {
+    name: config.project.name,
+    services: {
+      [WORKSPACE_SERVICE]: workspaceService(config, ctx),
+      [SIDECAR_SERVICE]: sidecarService(config, ctx),
+    },
+    volumes: {
+      [USAGE_VOLUME]: {},
+      ...(config.workspace.nodeModulesVolume ? { [NODE_MODULES_VOLUME]: {} } : {}),
+    },
+    secrets: topLevelSecrets(config),
+  };
+  const body = new Document(compose).toString({ lineWidth: 0 });
+  return wholeFile(COMPOSE_FILE, '#', body, ctx);
+}
+
+function workspaceService(config: Config, ctx: GenerateContext) {
+  const { workspace } = config;
+  const folder = workspaceFolder(config);
+  const args = {
+    BASE_IMAGE: literal(workspace.baseImage ?? `node:${workspace.nodeVersion}-bookworm-slim`),
+    APT_PACKAGES: workspace.aptPackages.join(' '),
+    // Lets the image create the node_modules mount point owned by the non-root user, so the named
+    // volume starts out writable by it.
+    WORKSPACE_FOLDER: folder,
+  };
+  const build =
+    workspace.dockerfile === undefined
+      ? { context: posix.join(PROJECT_ROOT, ctx.llmdevRoot, 'docker/workspace'), args }
+      : { context: PROJECT_ROOT, dockerfile: literal(workspace.dockerfile), args };
+  return {
+    build: { ...build, secrets: [CA_CERTS_SECRET] },
+    command: ['sleep', 'infinity'],
+    init: true,
+    environment: { ...workspaceEnvironment(config), ...escapeValues(workspace.env) },
+    volumes: [
+      `${PROJECT_ROOT}:${folder}:cached`,
+      ...(workspace.nodeModulesVolume ? [`${NODE_MODULES_VOLUME}:${folder}/node_modules`] : []),
+    ],
+    secrets: workspaceSecrets(config),
+    depends_on: { [SIDECAR_SERVICE]: { condition: 'service_healthy' } },
+  };
+}
+
+/**
+ * Where workspace code finds the sidecar. Never the token itself: environment lands in container
+ * metadata; the image's profile script exports it from /run/secrets.
+ */
+function workspaceEnvironment(config: Config): Record<string, string> {
+  const url = sidecarUrl(config);
+  const { openai, anthropic } = config.providers;
+  return {
+    OPENAI_BASE_URL: openai.route === 'direct' ? openai.baseUrl : `${url}/v1`,
+    ANTHROPIC_BASE_URL: anthropic.route === 'direct' ? anthropic.baseUrl : url,
+    LLMDEV_URL: url,
+    LLMDEV_TOKEN_FILE: `${RUN_SECRETS}/${config.sidecar.tokenSecret}`,
+    ...(openai.route === 'direct' ? { LLMDEV_OPENAI_KEY_FILE: `${RUN_SECRETS}/${openai.secret}` } : {}),
+    ...(anthropic.route === 'direct'
+      ? { LLMDEV_ANTHROPIC_KEY_FILE: `${RUN_SECRETS}/${anthropic.secret}` }
+      : {}),
+    NODE_EXTRA_CA_CERTS: `${RUN_SECRETS}/${CA_CERTS_SECRET}`,
+  };
+}
+
+function sidecarService(config: Config, ctx: GenerateContext) {
+  const { sidecar } = config;
+  const port = String(sidecar.port);
+  const image =
+    sidecar.image === undefined
+      ? {
+          build: {
+            context: posix.join(PROJECT_ROOT, ctx.llmdevRoot),
+            dockerfile: 'docker/usage-logger/Dockerfile',
+            // The llmdev repository has sources to compile; an installed package has dist/.
+            target: ctx.llmdevRoot === '.' ? 'from-source' : 'from-package',
+            secrets: [CA_CERTS_SECRET],
+          },
+          image: `llmdev-usage-logger:${ctx.version}`,
+        }
+      : { image: literal(sidecar.image) };
+  return {
+    ...image,
+    // The image's ENTRYPOINT is the llmdev CLI.
+    command: ['sidecar', '--config', SIDECAR_CONFIG_PATH, '--port', port, '--data', literal(sidecar.dataDir)],
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: Compose interpolation, set in .devcontainer/.env
+    user: '${LLMDEV_UID:-1000}:${LLMDEV_GID:-1000}',
+    read_only: true,
+    tmpfs: ['/tmp'],
+    cap_drop: ['ALL'],
+    security_opt: ['no-new-privileges:true'],
+    environment: { NODE_EXTRA_CA_CERTS: `${RUN_SECRETS}/${CA_CERTS_SECRET}` },
+    // Loopback only: the API and dashboard must not be reachable from the network. The variable
+    // lets a second checkout pick another port without editing generated files.
+    ports: [`127.0.0.1:\${LLMDEV_SIDECAR_HOST_PORT:-${sidecar.hostPort}}:${port}`],
+    volumes: [
+      `${USAGE_VOLUME}:${literal(sidecar.dataDir)}`,
+      `${literal(posix.join(PROJECT_ROOT, ctx.configFile))}:${SIDECAR_CONFIG_PATH}:ro`,
+    ],
+    secrets: sidecarSecrets(config),
+    labels: { [CONFIG_LABEL]: shortSha256(JSON.stringify(config)) },
+    healthcheck: {
+      // The image has node, not curl; /healthz needs no token.
+      test: [
+        'CMD',
+        'node',
+        '-e',
+        `fetch('http://127.0.0.1:${port}/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))`,
+      ],
+      interval: '2s',
+      timeout: '2s',
+      retries: 30,
+    },
+    restart: 'unless-stopped',
+  };
+}
+
+function topLevelSecrets(config: Config): Record<string, { file: string }> {
+  const secrets: Record<string, { file: string }> = {};
+  for (const name of hostSecretNames(config)) {
+    secrets[name] = { file: posix.join(PROJECT_ROOT, SECRETS_DIR, name) };
+  }
+  secrets[CA_CERTS_SECRET] = { file: `./${posix.basename(CA_BUNDLE_FILE)}` };
+  return secrets;
+}
+
+function escapeValues(env: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).map(([name, value]) => [name, literal(value)]));
+}

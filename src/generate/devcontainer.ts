@@ -1,0 +1,49 @@
+/**
+ * .devcontainer/devcontainer.json (JSONC, so it carries the header comment): a compose-based dev
+ * container whose main service is the workspace; the sidecar starts with it.
+ */
+import type { Config } from '../config/schema.js';
+import { SIDECAR_SERVICE, WORKSPACE_SERVICE, workspaceFolder } from './compose.js';
+import { wholeFile } from './header.js';
+import { providerSecrets } from './secrets.js';
+import type { GenerateContext, GeneratedFile } from './types.js';
+
+export const DEVCONTAINER_FILE = '.devcontainer/devcontainer.json';
+
+const KEY_PAGES = {
+  openai: { label: 'OpenAI', url: 'https://platform.openai.com/api-keys' },
+  anthropic: { label: 'Anthropic', url: 'https://console.anthropic.com/settings/keys' },
+} as const;
+
+export function devcontainerFile(config: Config, ctx: GenerateContext): GeneratedFile {
+  const dashboard = `${SIDECAR_SERVICE}:${config.sidecar.port}`;
+  const { postCreateCommand, forwardPorts, extensions } = config.workspace;
+  const devcontainer = {
+    name: config.project.name,
+    dockerComposeFile: ['compose.yaml'],
+    service: WORKSPACE_SERVICE,
+    runServices: [WORKSPACE_SERVICE, SIDECAR_SERVICE],
+    workspaceFolder: workspaceFolder(config),
+    shutdownAction: 'stopCompose',
+    // Prepares secrets and .devcontainer/.env on the host before Compose runs; it runs where
+    // Codespaces secrets are visible as environment variables.
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a devcontainer.json variable
+    initializeCommand: ['sh', '${localWorkspaceFolder}/.devcontainer/initialize.sh'],
+    remoteUser: 'node',
+    forwardPorts: [dashboard, ...forwardPorts],
+    portsAttributes: { [dashboard]: { label: 'llmdev dashboard and API', onAutoForward: 'silent' } },
+    ...(postCreateCommand === undefined ? {} : { postCreateCommand }),
+    customizations: { vscode: { extensions } },
+    // Codespaces offers to set these; initialize.sh turns them into .secrets/ files for the sidecar.
+    secrets: Object.fromEntries(
+      providerSecrets(config).map(({ provider, env, secret, direct }) => [
+        env,
+        {
+          description: `${KEY_PAGES[provider].label} API key, stored as .secrets/${secret}. ${direct ? 'The workspace and the sidecar see it (route: direct)' : 'Only the usage-logger sidecar sees it'}; leave it unset to use the built-in mock provider.`,
+          documentationUrl: KEY_PAGES[provider].url,
+        },
+      ]),
+    ),
+  };
+  return wholeFile(DEVCONTAINER_FILE, '//', `${JSON.stringify(devcontainer, null, 2)}\n`, ctx);
+}
