@@ -1,0 +1,73 @@
+/**
+ * Cost of one call from per-million-token rates: the pure arithmetic, shared by the bundled
+ * catalog and config overrides. Follows @pydantic/genai-prices' rules (the tests check this
+ * against its `calcPrice` for every bundled model):
+ * - input is the TOTAL; cache reads and writes are parts of it, each at its own rate when the model
+ *   has one, else at the input rate. Reasoning tokens are part of output and are not added again.
+ * - a tiered rate applies one price to all tokens of that kind, chosen by the TOTAL input tokens
+ *   (long-context pricing): the last tier whose `start` is below the input count.
+ */
+import type { TokenUsage } from '../usage/record.js';
+
+export interface Rate {
+  base: number;
+  /** Sorted by `start`, ascending. */
+  tiers: readonly { start: number; price: number }[];
+}
+
+/** USD per million tokens; an absent cache rate means those tokens cost the input rate. */
+export interface Rates {
+  input?: Rate | undefined;
+  cacheRead?: Rate | undefined;
+  cacheWrite?: Rate | undefined;
+  output?: Rate | undefined;
+}
+
+export function flatRate(price: number): Rate {
+  return { base: price, tiers: [] };
+}
+
+/** Token counts made safe for cost math: non-negative safe integers, parts never above their total. */
+export interface BilledTokens {
+  input: number;
+  cacheRead: number;
+  cacheWrite: number;
+  output: number;
+}
+
+function safeCount(value: number): number {
+  return value > 0 ? Math.floor(Math.min(value, Number.MAX_SAFE_INTEGER)) : 0; // NaN > 0 is false
+}
+
+/** Clamps a usage so a provider reporting `cached > input` can never yield a negative cost. */
+export function billedTokens(usage: TokenUsage): BilledTokens {
+  const input = safeCount(usage.inputTokens);
+  const cacheRead = Math.min(safeCount(usage.cachedInputTokens), input);
+  const cacheWrite = Math.min(safeCount(usage.cacheWriteTokens), input - cacheRead);
+  return { input, cacheRead, cacheWrite, output: safeCount(usage.outputTokens) };
+}
+
+function rateFor(rate: Rate, inputTokens: number): number {
+  let price = rate.base;
+  for (const tier of rate.tiers) {
+    if (inputTokens > tier.start) price = tier.price;
+  }
+  return price;
+}
+
+function partCost(rate: Rate | undefined, tokens: number, inputTokens: number): number {
+  if (rate === undefined || tokens === 0) return 0;
+  return (rateFor(rate, inputTokens) * tokens) / 1_000_000;
+}
+
+export function costOf(rates: Rates, tokens: BilledTokens): number {
+  const cacheRead = rates.cacheRead ? tokens.cacheRead : 0;
+  const cacheWrite = rates.cacheWrite ? tokens.cacheWrite : 0;
+  const uncached = tokens.input - cacheRead - cacheWrite;
+  return (
+    partCost(rates.input, uncached, tokens.input) +
+    partCost(rates.cacheRead, cacheRead, tokens.input) +
+    partCost(rates.cacheWrite, cacheWrite, tokens.input) +
+    partCost(rates.output, tokens.output, tokens.input)
+  );
+}
