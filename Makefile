@@ -3,48 +3,62 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 LLMDEV := node dist/cli/main.js
+# Extra flags for the llmdev command behind a target, e.g. `make up ARGS=--no-cache`.
+ARGS ?=
 
-.PHONY: help deps build engine base-images up down status logs shell doctor test lint bench clean
+.PHONY: help deps build engine base-images test-tools up down status logs shell doctor demo test lint bench clean
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
-node_modules/.package-lock.json: package.json package-lock.json
+# Reinstall only when the lockfile changes (package.json script edits need no install).
+node_modules/.package-lock.json: package-lock.json
 	npm ci --no-audit --no-fund
 
 deps: node_modules/.package-lock.json ## install npm dependencies (npm ci) when the lockfile changed
 
-build: deps ## compile TypeScript to dist/
+# Recompile only when a source changed: a warm `make up` must not pay for tsc.
+dist/cli/main.js: node_modules/.package-lock.json tsconfig.json tsconfig.build.json package.json $(shell find src -type f)
 	npm run build
+	@touch $@
+
+build: dist/cli/main.js ## compile TypeScript to dist/ (when sources changed)
 
 engine: ## make sure a Docker engine with Compose v2 answers (installs and starts one on a bare Debian machine)
-	bash scripts/provision-engine.sh
+	@bash scripts/provision-engine.sh
 
-base-images: engine ## build node:22-bookworm-slim locally when no registry answers (offline / air-gapped)
-	bash scripts/build-base-images.sh
+base-images: engine ## build node:22-bookworm-slim locally when it is missing and no registry answers (offline)
+	@bash scripts/build-base-images.sh
 
-up: build base-images ## build and start the workspace and the usage-logger sidecar
-	$(LLMDEV) up
+test-tools: ## what the end-to-end tests need besides the engine (Debian chromium for the browser tests)
+	@bash scripts/provision-test-tools.sh
+
+up: build base-images ## build (cached: seconds when nothing changed) and start the workspace and the usage-logger sidecar
+	$(LLMDEV) up $(ARGS)
 
 down: build ## stop and remove the containers (keeps usage data; `make down ARGS=--volumes` drops it)
 	$(LLMDEV) down $(ARGS)
 
 status: build ## containers, health, ports, live/mock providers
-	$(LLMDEV) status
+	$(LLMDEV) status $(ARGS)
 
 logs: build ## follow the logs (`make logs ARGS=usage-logger`)
 	$(LLMDEV) logs -f $(ARGS)
 
 shell: build ## open a shell in the workspace container
-	$(LLMDEV) shell
+	$(LLMDEV) shell $(ARGS)
 
 doctor: build ## check the engine, Compose, ports, secrets and disk, each failure with its fix
-	$(LLMDEV) doctor
+	$(LLMDEV) doctor $(ARGS)
+
+demo: up ## run examples/*.ts in the workspace (mock provider without API keys), then show the usage table
+	$(LLMDEV) shell -- bash examples/demo.sh
+	$(LLMDEV) shell -- tsx examples/usage-summary.ts 1h
 
 lint: deps ## biome + type-check (sources and tests)
 	npm run lint
 
-test: deps base-images ## everything CI runs: lint, unit, integration and end-to-end tests on a real engine
+test: deps base-images test-tools ## everything CI runs: lint, unit, integration and end-to-end tests on a real engine
 	npm run lint
 	npm test
 	npm run test:e2e

