@@ -8,6 +8,7 @@ import { initCommand } from './commands/init.js';
 import { logsCommand } from './commands/logs.js';
 import { secretsCommand } from './commands/secrets.js';
 import { shellCommand } from './commands/shell.js';
+import { sidecarCommand } from './commands/sidecar.js';
 import { statusCommand } from './commands/status.js';
 import { upCommand } from './commands/up.js';
 
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
     .configureOutput({ writeOut: (s) => process.stdout.write(s), writeErr: (s) => process.stderr.write(s) });
   program.addCommand(initCommand());
   program.addCommand(generateCommand());
+  program.addCommand(sidecarCommand());
   program.addCommand(upCommand());
   program.addCommand(downCommand());
   program.addCommand(statusCommand());

@@ -1,0 +1,93 @@
+/**
+ * The tiny router: exact paths (no patterns, no decoding, so nothing can reach outside the listed
+ * routes), one handler per method. Unknown paths get 404, known paths with another method 405,
+ * and a handler that throws gets a 500 in the route's error format, never a hung socket.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Handler, RequestContext } from './context.js';
+import { type ErrorFormat, sendError } from './errors.js';
+
+export type Method = 'GET' | 'POST';
+
+export interface Route {
+  method: Method;
+  path: string;
+  format: ErrorFormat;
+  handler: Handler;
+}
+
+export type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
+
+const EMPTY = Buffer.alloc(0);
+
+export function createRouter(routes: readonly Route[], onError: (error: unknown) => void): RequestListener {
+  const table = new Map<string, Map<string, Route>>();
+  for (const route of routes) {
+    const methods = table.get(route.path) ?? new Map<string, Route>();
+    methods.set(route.method, route);
+    table.set(route.path, methods);
+  }
+
+  return (req, res) => {
+    const url = req.url ?? '/';
+    const query = url.indexOf('?');
+    const path = query === -1 ? url : url.slice(0, query);
+    const search = query === -1 ? '' : url.slice(query);
+    const methods = table.get(path);
+    const format = formatForPath(path);
+    if (!methods) {
+      sendError(res, format, {
+        status: 404,
+        kind: 'not_found',
+        message: `No route ${path} on the llmdev sidecar`,
+      });
+      return;
+    }
+    const route = methods.get(req.method ?? '');
+    if (!route) {
+      const allow = [...methods.keys()].join(', ');
+      sendError(res, format, {
+        status: 405,
+        kind: 'method_not_allowed',
+        message: `${req.method} ${path} is not supported; use ${allow}`,
+        headers: { allow },
+      });
+      return;
+    }
+    const ctx: RequestContext = {
+      req,
+      res,
+      path,
+      search,
+      format: route.format,
+      body: EMPTY,
+      json: undefined,
+    };
+    let result: Promise<void> | void;
+    try {
+      result = route.handler(ctx);
+    } catch (error) {
+      failed(ctx, error, onError);
+      return;
+    }
+    if (result) result.catch((error: unknown) => failed(ctx, error, onError));
+  };
+}
+
+function failed(ctx: RequestContext, error: unknown, onError: (error: unknown) => void): void {
+  onError(error);
+  if (ctx.res.headersSent) {
+    ctx.res.destroy();
+    return;
+  }
+  sendError(ctx.res, ctx.format, {
+    status: 500,
+    kind: 'internal',
+    message: 'Internal error in the llmdev sidecar (see its log)',
+  });
+}
+
+/** Anthropic's paths answer in Anthropic's error format, everything else in OpenAI's. */
+export function formatForPath(path: string): ErrorFormat {
+  return path.startsWith('/v1/messages') ? 'anthropic' : 'openai';
+}

@@ -1,0 +1,48 @@
+/** The mock's Anthropic wire formats: messages (JSON and the SSE event sequence) and count_tokens. */
+import { type MockTurn, sseEvent } from './openai.js';
+import { streamPieces } from './reply.js';
+
+type Json = Record<string, unknown>;
+
+const usage = (turn: MockTurn, outputTokens: number) => ({
+  input_tokens: turn.inputTokens,
+  cache_creation_input_tokens: 0,
+  cache_read_input_tokens: 0,
+  output_tokens: outputTokens,
+  service_tier: 'standard',
+});
+
+function message(turn: MockTurn, done: boolean): Json {
+  return {
+    id: `msg_${turn.id}`,
+    type: 'message',
+    role: 'assistant',
+    model: turn.model,
+    content: done ? [{ type: 'text', text: turn.text }] : [],
+    stop_reason: done ? 'end_turn' : null,
+    stop_sequence: null,
+    usage: usage(turn, done ? turn.outputTokens : 1),
+  };
+}
+
+export function anthropicMessage(turn: MockTurn): Json {
+  return message(turn, true);
+}
+
+export function anthropicStream(turn: MockTurn): string[] {
+  const event = (type: string, fields: Json) => sseEvent({ type, ...fields }, type);
+  return [
+    event('message_start', { message: message(turn, false) }),
+    event('content_block_start', { index: 0, content_block: { type: 'text', text: '' } }),
+    event('ping', {}),
+    ...streamPieces(turn.text).map((text) =>
+      event('content_block_delta', { index: 0, delta: { type: 'text_delta', text } }),
+    ),
+    event('content_block_stop', { index: 0 }),
+    event('message_delta', {
+      delta: { stop_reason: 'end_turn', stop_sequence: null },
+      usage: { output_tokens: turn.outputTokens },
+    }),
+    event('message_stop', {}),
+  ];
+}

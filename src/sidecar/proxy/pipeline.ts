@@ -1,0 +1,271 @@
+/**
+ * A proxied call, start to end: parse → (auth, done by middleware) → admit (guards) → forward to
+ * the provider or the mock → extract usage → price → commit the record → finish the response →
+ * settle guards. The client's response is completed only after its record is committed (group
+ * commit keeps that cheap), so an acknowledged call is always in the log.
+ */
+import { pipeline as pump } from 'node:stream/promises';
+import type { ProviderName } from '../../config/schema.js';
+import type { PriceQuote } from '../../pricing/index.js';
+import type { ApiKind } from '../../usage/endpoints.js';
+import type { TokenUsage } from '../../usage/record.js';
+import type { Handler, RequestContext } from '../http/context.js';
+import { sendError } from '../http/errors.js';
+import type { Method } from '../http/router.js';
+import type { Logger } from '../log.js';
+import { mockResponse } from '../mock/index.js';
+import type { ProviderState, ProviderStates } from '../providers.js';
+import type { RecordWriter } from '../store/writer.js';
+import { parseCallRequest } from './call-request.js';
+import { interrupted, type Relay, type RelayContext, relayBuffered, relayStream } from './exchange.js';
+import { type AdmissionResult, admit, type Guard, type GuardedCall } from './guards.js';
+import { clientResponseHeaders } from './headers.js';
+import { CallControl, isEventStream, type ProviderResponse } from './provider-response.js';
+import { callRecord } from './record.js';
+import type { UpstreamClient } from './upstream.js';
+
+export interface ProxyRoute {
+  method: Method;
+  path: string;
+  provider: ProviderName;
+  /** The billed API; null for calls that are passed through unrecorded (models list, count_tokens). */
+  kind: ApiKind | null;
+}
+
+export interface PipelineDeps {
+  providers: () => ProviderStates;
+  upstream: UpstreamClient;
+  writer: RecordWriter;
+  price: (provider: ProviderName, model: string, usage: TokenUsage, at: Date) => PriceQuote;
+  guards: readonly Guard[];
+  log: Logger;
+  newId: () => string;
+  now: () => Date;
+  /** Monotonic milliseconds, for latencies. */
+  clock: () => number;
+  /** Masks secrets in text that is stored (error messages, bodies). */
+  redactText: (text: string) => string;
+  /** Largest request body stored for replay; null: bodies are not stored. */
+  maxStoredBodyBytes: number | null;
+  upstreamTimeoutSeconds: number;
+}
+
+export class ClientClosedError extends Error {
+  constructor() {
+    super('the client closed the connection before the response ended');
+    this.name = 'ClientClosedError';
+  }
+}
+
+export class UpstreamTimeoutError extends Error {
+  constructor(seconds: number) {
+    super(`no complete answer from the provider within ${seconds} s (sidecar.upstreamTimeoutSeconds)`);
+    this.name = 'UpstreamTimeoutError';
+  }
+}
+
+/** Without guards there is nothing to await (the common case until budgets are configured). */
+const NO_GUARDS: AdmissionResult = Object.freeze({ settles: [] });
+
+export function proxyHandler(route: ProxyRoute, deps: PipelineDeps): Handler {
+  const { kind } = route;
+  return kind === null ? passThroughHandler(route, deps) : billedCallHandler(route, kind, deps);
+}
+
+/** Cancelled when the client leaves or the timeout passes; `done()` stops watching. */
+function watchCall(ctx: RequestContext, deps: PipelineDeps): { control: CallControl; done: () => void } {
+  const control = new CallControl();
+  const onClose = () => {
+    if (!ctx.res.writableEnded) control.cancel(new ClientClosedError());
+  };
+  ctx.res.once('close', onClose);
+  const timer = setTimeout(
+    () => control.cancel(new UpstreamTimeoutError(deps.upstreamTimeoutSeconds)),
+    deps.upstreamTimeoutSeconds * 1000,
+  );
+  return {
+    control,
+    done: () => {
+      clearTimeout(timer);
+      ctx.res.off('close', onClose);
+    },
+  };
+}
+
+function classify(provider: ProviderName, cause: unknown): { status: number; message: string } {
+  if (cause instanceof ClientClosedError) return { status: 499, message: cause.message };
+  if (cause instanceof UpstreamTimeoutError) return { status: 504, message: cause.message };
+  const error = cause as NodeJS.ErrnoException | null;
+  const reason = error?.code ?? error?.message ?? 'connection closed';
+  return { status: 502, message: `the ${provider} API connection failed: ${reason}` };
+}
+
+function send(
+  route: ProxyRoute,
+  provider: ProviderState,
+  ctx: RequestContext,
+  deps: PipelineDeps,
+  request: {
+    id: string;
+    now: Date;
+    json: Record<string, unknown>;
+    body: Buffer | null;
+    control: CallControl;
+  },
+): Promise<ProviderResponse> | ProviderResponse {
+  if (provider.mode === 'mock') {
+    const { id, now, json, control } = request;
+    return mockResponse({ kind: route.kind, path: route.path, body: json, id, now, control });
+  }
+  return deps.upstream.send({
+    provider,
+    method: route.method,
+    path: route.path,
+    search: ctx.search,
+    headers: ctx.req.headers,
+    body: request.body,
+    control: request.control,
+  });
+}
+
+function billedCallHandler(route: ProxyRoute, kind: ApiKind, deps: PipelineDeps): Handler {
+  return async (ctx) => {
+    const started = deps.clock();
+    const ts = deps.now();
+    const json = ctx.json as Record<string, unknown>;
+    const parsed = parseCallRequest(kind, json, ctx.body, ctx.req.headers);
+    if (!parsed.ok) {
+      sendError(ctx.res, ctx.format, { status: 400, kind: 'invalid_request', message: parsed.message });
+      return;
+    }
+    const provider = deps.providers()[route.provider];
+    const call: GuardedCall = {
+      id: deps.newId(),
+      ts,
+      provider: route.provider,
+      mode: provider.mode,
+      kind,
+      request: parsed.call,
+      json,
+    };
+    const headers = {
+      'x-llmdev-request-id': call.id,
+      'x-llmdev-provider': provider.mode === 'mock' ? 'mock' : provider.name,
+    };
+    const admission = deps.guards.length === 0 ? NO_GUARDS : await admit(deps.guards, call);
+    if ('rejected' in admission) {
+      const { rejected } = admission;
+      sendError(ctx.res, ctx.format, { ...rejected, headers: { ...rejected.headers, ...headers } });
+      return;
+    }
+
+    const watch = watchCall(ctx, deps);
+    const relayContext: RelayContext = {
+      res: ctx.res,
+      format: ctx.format,
+      kind,
+      requestJson: parsed.call.upstreamJson,
+      hideUsageChunk: parsed.call.hideUsageChunk,
+      headers,
+      control: watch.control,
+      started,
+      clock: deps.clock,
+      interruption: (cause) => classify(route.provider, cause),
+    };
+    let relay: Relay;
+    try {
+      const response = await send(route, provider, ctx, deps, {
+        id: call.id,
+        now: ts,
+        json: parsed.call.upstreamJson,
+        body: parsed.call.upstreamBody,
+        control: watch.control,
+      });
+      const streaming = isEventStream(response) && response.status < 300;
+      relay = await (streaming ? relayStream : relayBuffered)(relayContext, response);
+    } catch (error) {
+      relay = interrupted(relayContext, watch.control.reason ?? error, deps.clock() - started);
+    }
+    watch.done();
+
+    const { outcome } = relay;
+    if (provider.mode === 'mock') outcome.estimated = true; // js-tiktoken counts, not a provider's
+    if (outcome.error !== null) outcome.error = deps.redactText(outcome.error);
+    const quote = deps.price(route.provider, outcome.responseModel ?? call.request.model, outcome.usage, ts);
+    const record = callRecord(call, route.path, outcome, quote);
+    const body = deps.maxStoredBodyBytes !== null && ctx.body.length <= deps.maxStoredBodyBytes;
+    try {
+      await deps.writer.write([
+        { record, requestBody: body ? deps.redactText(ctx.body.toString('utf8')) : undefined },
+      ]);
+    } catch (error) {
+      deps.log.error('usage record not stored; failing the call', { id: call.id, error });
+      for (const settle of admission.settles) settle(null);
+      if (ctx.res.headersSent) ctx.res.destroy();
+      else {
+        sendError(ctx.res, ctx.format, {
+          status: 500,
+          kind: 'internal',
+          message: 'The llmdev sidecar could not store the usage record of this call (see its log)',
+          headers,
+        });
+      }
+      return;
+    }
+    relay.finish(quote.costUsd);
+    for (const settle of admission.settles) settle(record);
+    if (record.status >= 400) {
+      deps.log.warn('call failed', {
+        id: call.id,
+        endpoint: route.path,
+        model: record.model,
+        status: record.status,
+        error: record.error,
+      });
+    } else if (deps.log.enabled('debug')) {
+      deps.log.debug('call', {
+        id: call.id,
+        endpoint: route.path,
+        model: record.model,
+        usage: record.usage,
+        costUsd: record.costUsd,
+      });
+    }
+  };
+}
+
+/** Models list and count_tokens: forwarded (or mocked) as they are, not billed, not recorded. */
+function passThroughHandler(route: ProxyRoute, deps: PipelineDeps): Handler {
+  return async (ctx) => {
+    const provider = deps.providers()[route.provider];
+    const id = deps.newId();
+    const headers = {
+      'x-llmdev-request-id': id,
+      'x-llmdev-provider': provider.mode === 'mock' ? 'mock' : provider.name,
+    };
+    const watch = watchCall(ctx, deps);
+    try {
+      const response = await send(route, provider, ctx, deps, {
+        id,
+        now: deps.now(),
+        json: (ctx.json as Record<string, unknown> | undefined) ?? {},
+        body: route.method === 'POST' ? ctx.body : null,
+        control: watch.control,
+      });
+      ctx.res.writeHead(response.status, clientResponseHeaders(response.headers, headers));
+      await pump(response.body, ctx.res);
+    } catch (error) {
+      const broken = classify(route.provider, watch.control.reason ?? error);
+      if (ctx.res.headersSent || broken.status === 499) ctx.res.destroy();
+      else
+        sendError(ctx.res, ctx.format, {
+          status: broken.status,
+          kind: 'upstream',
+          message: broken.message,
+          headers,
+        });
+    } finally {
+      watch.done();
+    }
+  };
+}

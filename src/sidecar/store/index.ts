@@ -1,0 +1,53 @@
+/**
+ * usage.db as the sidecar uses it: one connection with the one writer path and the read queries,
+ * retention, and WAL checkpoints in a worker thread.
+ */
+import { join } from 'node:path';
+import type { Database } from 'better-sqlite3';
+import { startCheckpointer } from './checkpointer.js';
+import { DATABASE_FILE, openDatabase } from './database.js';
+import { createUsageQueries, type UsageQueries } from './queries.js';
+import { createPurge, type Purge } from './retention.js';
+import { createRecordWriter, type RecordWriter, type WriterOptions } from './writer.js';
+
+export interface UsageStore {
+  writer: RecordWriter;
+  queries: UsageQueries;
+  purge: Purge;
+  /** A trivial read, for /healthz. */
+  check(): boolean;
+  /** Commits what is queued, closes the database and folds the WAL back into it. */
+  close(): Promise<void>;
+}
+
+export interface StoreOptions extends WriterOptions {
+  onCheckpointError?: (message: string) => void;
+}
+
+export function openUsageStore(dataDir: string, options: StoreOptions = {}): UsageStore {
+  const db: Database = openDatabase(dataDir);
+  db.pragma('wal_autocheckpoint = 0'); // the checkpointer's job, off the event loop
+  const checkpointer = startCheckpointer({
+    file: join(dataDir, DATABASE_FILE),
+    onError: options.onCheckpointError ?? (() => undefined),
+  });
+  const writer = createRecordWriter(db, options);
+  const ping = db.prepare('SELECT 1').pluck();
+  return {
+    writer,
+    queries: createUsageQueries(db),
+    purge: createPurge(db),
+    check: () => {
+      try {
+        return ping.get() === 1;
+      } catch {
+        return false;
+      }
+    },
+    async close() {
+      writer.flush();
+      db.close();
+      await checkpointer.close();
+    },
+  };
+}

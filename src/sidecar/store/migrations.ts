@@ -1,0 +1,78 @@
+/**
+ * Versioned schema migrations of usage.db. The applied version is SQLite's `user_version`; each
+ * migration runs in its own transaction together with the version bump, so a crash mid-way leaves
+ * the previous version intact. Append new migrations; never edit a released one.
+ */
+import type { Database } from 'better-sqlite3';
+import { FileError } from '../../errors/index.js';
+
+export interface Migration {
+  version: number;
+  description: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    description: 'usage records and stored request bodies',
+    sql: `
+      CREATE TABLE usage_records (
+        seq INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        ts TEXT NOT NULL,
+        provider TEXT NOT NULL,
+        model TEXT NOT NULL,
+        endpoint TEXT NOT NULL,
+        stream INTEGER NOT NULL,
+        source TEXT NOT NULL,
+        input_tokens INTEGER NOT NULL,
+        output_tokens INTEGER NOT NULL,
+        cached_input_tokens INTEGER NOT NULL,
+        cache_write_tokens INTEGER NOT NULL,
+        reasoning_tokens INTEGER NOT NULL,
+        cost_usd REAL,
+        saved_usd REAL,
+        pricing_source TEXT,
+        latency_ms REAL,
+        ttfb_ms REAL,
+        status INTEGER NOT NULL,
+        error TEXT,
+        estimated INTEGER NOT NULL,
+        tags TEXT NOT NULL,
+        prompt_name TEXT,
+        prompt_version TEXT,
+        params TEXT NOT NULL,
+        system_fingerprint TEXT,
+        upstream_request_id TEXT
+      );
+      -- Time ranges (summary, records pages, retention, budget periods) all filter on ts.
+      CREATE INDEX usage_records_ts ON usage_records (ts, seq);
+      CREATE INDEX usage_records_prompt ON usage_records (prompt_name, prompt_version)
+        WHERE prompt_name IS NOT NULL;
+      -- Bodies live apart so scans of usage_records stay small; only for replay.
+      CREATE TABLE request_bodies (
+        record_id TEXT PRIMARY KEY,
+        body TEXT NOT NULL
+      ) WITHOUT ROWID;
+    `,
+  },
+];
+
+export function migrate(db: Database, file: string, migrations: readonly Migration[] = MIGRATIONS): number {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  const latest = migrations.at(-1)?.version ?? 0;
+  if (current > latest) {
+    throw new FileError(`${file}: the usage database has schema version ${current}, newer than this llmdev`, {
+      hint: `Upgrade llmdev (this one knows schema version ${latest}), or point --data at another directory.`,
+    });
+  }
+  for (const migration of migrations) {
+    if (migration.version <= current) continue;
+    db.transaction(() => {
+      db.exec(migration.sql);
+      db.pragma(`user_version = ${migration.version}`);
+    }).immediate();
+  }
+  return latest;
+}
