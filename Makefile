@@ -53,7 +53,8 @@ doctor: build ## check the engine, Compose, ports, secrets and disk, each failur
 
 demo: up ## run examples/*.ts in the workspace (mock provider without API keys), then show the usage table
 	$(LLMDEV) shell -- bash examples/demo.sh
-	$(LLMDEV) shell -- tsx examples/usage-summary.ts 1h
+	$(LLMDEV) usage --since 1h
+	$(LLMDEV) usage --since 1h --by prompt
 
 lint: deps ## biome + type-check (sources and tests)
 	npm run lint

@@ -14,7 +14,10 @@
  * Options (environment): BENCH_RATE (500 req/s), BENCH_SECONDS per round and path (5),
  * BENCH_ROUNDS (3), BENCH_INGEST_RECORDS (100000), BENCH_TOTAL_REQUESTS (100000),
  * BENCH_SIDECAR_NODE_FLAGS (node flags of the sidecar, e.g. to try others or add --trace-gc),
- * BENCH_SIDECAR_LOG (a file to copy the sidecar's stdout to).
+ * BENCH_SIDECAR_LOG (a file to copy the sidecar's stdout to), BENCH_BUDGET_USD (adds a blocking
+ * monthly budget of that many USD, so every call is reserved and settled against it).
+ * The runaway limits (rate, loop detection) are raised far above the load: the bench measures what
+ * the guards cost, not what they refuse.
  */
 import { createWriteStream } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -30,6 +33,7 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const INGEST_RECORDS = Number(process.env.BENCH_INGEST_RECORDS ?? 100_000);
 const TOTAL_REQUESTS = Number(process.env.BENCH_TOTAL_REQUESTS ?? 100_000);
+const BUDGET_USD = process.env.BENCH_BUDGET_USD ? Number(process.env.BENCH_BUDGET_USD) : null;
 const TOKEN = 'bench-token-0123456789abcdef0123456789';
 const SIDECAR_NODE_FLAGS = (process.env.BENCH_SIDECAR_NODE_FLAGS ?? '--max-semi-space-size=2')
   .split(' ')
@@ -81,6 +85,9 @@ async function main(): Promise<void> {
         anthropic: { baseUrl: `http://127.0.0.1:${upstreamPort}` },
       },
       sidecar: { logLevel: 'info' }, // calls are logged at debug: this prints start and stop only
+      limits: { requestsPerMinute: 100_000_000, loopMaxRepeats: 100_000_000 },
+      budgets:
+        BUDGET_USD === null ? [] : [{ name: 'bench', scope: 'total', period: 'month', limitUsd: BUDGET_USD }],
     }),
   );
   const cli = await compiledCli();

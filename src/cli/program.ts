@@ -1,16 +1,20 @@
 /** The `llmdev` command tree. Each command lives in its own file under commands/ and stays thin. */
 import { Command } from 'commander';
 import { LLMDEV_VERSION } from '../meta/index.js';
+import { budgetCommand } from './commands/budget.js';
 import { doctorCommand } from './commands/doctor.js';
 import { downCommand } from './commands/down.js';
 import { generateCommand } from './commands/generate.js';
 import { initCommand } from './commands/init.js';
 import { logsCommand } from './commands/logs.js';
+import { replayCommand } from './commands/replay.js';
 import { secretsCommand } from './commands/secrets.js';
 import { shellCommand } from './commands/shell.js';
 import { sidecarCommand } from './commands/sidecar.js';
 import { statusCommand } from './commands/status.js';
 import { upCommand } from './commands/up.js';
+import { upgradeCommand } from './commands/upgrade.js';
+import { usageCommand } from './commands/usage.js';
 
 export function buildProgram(): Command {
   const program = new Command('llmdev')
@@ -22,6 +26,7 @@ export function buildProgram(): Command {
     .configureOutput({ writeOut: (s) => process.stdout.write(s), writeErr: (s) => process.stderr.write(s) });
   program.addCommand(initCommand());
   program.addCommand(generateCommand());
+  program.addCommand(upgradeCommand());
   program.addCommand(sidecarCommand());
   program.addCommand(upCommand());
   program.addCommand(downCommand());
@@ -30,5 +35,8 @@ export function buildProgram(): Command {
   program.addCommand(shellCommand());
   program.addCommand(doctorCommand());
   program.addCommand(secretsCommand());
+  program.addCommand(usageCommand());
+  program.addCommand(replayCommand());
+  program.addCommand(budgetCommand());
   return program;
 }

@@ -32,7 +32,7 @@ const HINT = 'Fix the values above; every setting is described under "Configurat
 /** Validates config text plus overrides. Pure: throws ConfigError, never anything else. */
 export function parseConfig({ text, file = CONFIG_FILE, dotenv, env = {} }: ConfigText): Config {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, logLevel: 'error' });
   if (doc.errors.length > 0) {
     const issues = doc.errors.map((error) => {
       const line = lineCounter.linePos(error.pos[0]).line;
@@ -40,7 +40,13 @@ export function parseConfig({ text, file = CONFIG_FILE, dotenv, env = {} }: Conf
     });
     throw configError(issues);
   }
-  const fromFile: unknown = doc.toJS() ?? {};
+  let fromFile: unknown;
+  try {
+    fromFile = doc.toJS() ?? {};
+  } catch (error) {
+    // Alias problems show only when values are built: an anchor never set, or an alias bomb.
+    throw configError([{ source: file, path: '', message: `not valid YAML: ${(error as Error).message}` }]);
+  }
   if (typeof fromFile !== 'object' || Array.isArray(fromFile)) {
     throw configError([{ source: file, path: '', message: 'expected a map of settings at the top level' }]);
   }
@@ -104,9 +110,14 @@ export async function loadConfig(options: {
   return { config, dir, file };
 }
 
-function configError(issues: ConfigIssue[]): ConfigError {
-  const lines = issues.map(formatIssue);
-  return new ConfigError(lines.join('\n'), issues, { hint: HINT });
+function configError(found: ConfigIssue[]): ConfigError {
+  // A key pasted where a setting NAME goes (`sk-...:` parses as a map key) must not be echoed.
+  const issues = found.map((issue) => ({
+    ...issue,
+    path: redact(issue.path),
+    message: redact(issue.message),
+  }));
+  return new ConfigError(issues.map(formatIssue).join('\n'), issues, { hint: HINT });
 }
 
 export function formatIssue(issue: ConfigIssue): string {

@@ -87,6 +87,16 @@ const projectSchema = z
           error: 'expected lowercase letters, digits and "-" (it names containers and volumes)',
         })
         .meta({ description: 'Project name: names the dev container, its Compose project and volumes.' }),
+      devcontainerDir: z
+        .string({ error: 'expected .devcontainer or .devcontainer/<folder>' })
+        .regex(/^\.devcontainer(\/[A-Za-z0-9][A-Za-z0-9._-]*)?$/, {
+          error: 'expected .devcontainer or .devcontainer/<folder>',
+        })
+        .optional()
+        .meta({
+          description:
+            'Folder of the generated dev container files (unset: .devcontainer); `.devcontainer/<folder>` keeps them beside your own.',
+        }),
     },
     { error: 'expected a map with the project name, e.g. `project: {name: my-app}`' },
   )
@@ -298,6 +308,10 @@ const cacheSchema = section({
     false,
   ),
   ttlSeconds: positiveInt('How long a cached response is replayed, in seconds.', 86_400),
+  maxMegabytes: positiveInt(
+    'Most response bytes the cache keeps in usage.db, in MB; the oldest entries are evicted first.',
+    256,
+  ),
 }).meta({ description: 'Exact-match response cache.' });
 
 const telemetrySchema = section({

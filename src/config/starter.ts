@@ -26,15 +26,24 @@ export interface StarterOptions {
   name: string;
   /** Command run once in a new workspace container, e.g. `npm ci`. */
   postCreateCommand?: string | undefined;
+  /** Where the generated dev container goes, when not .devcontainer. */
+  devcontainerDir?: string | undefined;
+  aptPackages?: string[] | undefined;
+  /** Written only when false (the default is true). */
+  nodeModulesVolume?: boolean | undefined;
+  extensions?: string[] | undefined;
 }
 
-export function starterConfig({ name, postCreateCommand }: StarterOptions): string {
+export function starterConfig(options: StarterOptions): string {
+  const { name, postCreateCommand, devcontainerDir, extensions = [] } = options;
   const doc = new Document({
-    project: { name },
+    project: { name, ...(devcontainerDir === undefined ? {} : { devcontainerDir }) },
     workspace: {
       nodeVersion: '22',
-      aptPackages: [],
+      aptPackages: options.aptPackages ?? [],
       ...(postCreateCommand === undefined ? {} : { postCreateCommand }),
+      ...(options.nodeModulesVolume === false ? { nodeModulesVolume: false } : {}),
+      ...(extensions.length > 0 ? { extensions } : {}),
     },
     budgets: [{ name: 'daily', scope: 'total', period: 'day', limitUsd: 5, action: 'block' }],
   });

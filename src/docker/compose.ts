@@ -7,9 +7,9 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { parse as parseYaml } from 'yaml';
+import { loadConfig } from '../config/load.js';
 import { FileError, ToolError } from '../errors/index.js';
-import { COMPOSE_FILE } from '../generate/compose.js';
-import { COMPOSE_ENV_FILE } from '../generate/initialize.js';
+import { layoutOf } from '../generate/layout.js';
 import { redact } from '../redact/index.js';
 import { assertEngine, connectEngine, ENGINE_HINT } from './engine.js';
 import { resolveProjectName } from './project-name.js';
@@ -31,12 +31,16 @@ export interface ComposeProject {
 
 const readOptional = (path: string) => readFile(path, 'utf8').catch(() => undefined);
 
-/** The project's compose file and name; throws FileError when it was never generated. */
+/**
+ * The project's compose file and name; throws FileError when it was never generated. Where the
+ * file is comes from llmdev.config.yaml alone (project.devcontainerDir), as for `llmdev generate`.
+ */
 export async function loadComposeProject(
   dir: string,
   env: Record<string, string | undefined> = process.env,
 ): Promise<ComposeProject> {
-  const file = join(dir, COMPOSE_FILE);
+  const layout = layoutOf((await loadConfig({ dir, overrides: false })).config);
+  const file = join(dir, layout.compose);
   const text = await readOptional(file);
   if (text === undefined) {
     throw new FileError(`${file} does not exist`, {
@@ -47,7 +51,7 @@ export async function loadComposeProject(
   const name = resolveProjectName({
     env,
     rootDotenv: await readOptional(join(dir, '.env')),
-    composeDotenv: await readOptional(join(dir, COMPOSE_ENV_FILE)),
+    composeDotenv: await readOptional(join(dir, layout.composeEnv)),
     composeName: typeof parsed?.name === 'string' ? parsed.name : undefined,
     projectDir: dir,
   });

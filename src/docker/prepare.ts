@@ -9,7 +9,7 @@ import { execa } from 'execa';
 import type { Config } from '../config/schema.js';
 import { SecretError, ToolError } from '../errors/index.js';
 import { llmdevRootWarning } from '../generate/context.js';
-import { INITIALIZE_FILE } from '../generate/initialize.js';
+import { layoutOf } from '../generate/layout.js';
 import { describePlans, outOfDate } from '../generate/plan.js';
 import { planProject } from '../generate/project.js';
 import { applyPlans } from '../generate/write.js';
@@ -41,8 +41,9 @@ export async function ensureGenerated(dir: string): Promise<Prepared> {
 }
 
 /** Runs .devcontainer/initialize.sh; its messages (never secret values) go to stderr. */
-export async function runInitialize(dir: string): Promise<void> {
-  const script = join(dir, INITIALIZE_FILE);
+export async function runInitialize(dir: string, config: Config): Promise<void> {
+  const initialize = layoutOf(config).initialize;
+  const script = join(dir, initialize);
   const result = await execa('sh', [script], {
     cwd: dir,
     stdin: 'ignore',
@@ -52,7 +53,7 @@ export async function runInitialize(dir: string): Promise<void> {
   });
   if (result.failed) {
     throw new ToolError(
-      `${INITIALIZE_FILE} failed${result.exitCode === undefined ? '' : ` (exit code ${result.exitCode})`}`,
+      `${initialize} failed${result.exitCode === undefined ? '' : ` (exit code ${result.exitCode})`}`,
       {
         hint: 'Its message above says what it needs; it prepares .secrets/ and .devcontainer/.env.',
       },

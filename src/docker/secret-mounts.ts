@@ -7,12 +7,14 @@ import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CA_CERTS_SECRET, type Config } from '../config/schema.js';
 import { SIDECAR_SERVICE, WORKSPACE_SERVICE } from '../generate/compose.js';
-import { CA_BUNDLE_FILE, SECRETS_DIR, sidecarSecrets, workspaceSecrets } from '../generate/secrets.js';
+import { layoutOf } from '../generate/layout.js';
+import { SECRETS_DIR, sidecarSecrets, workspaceSecrets } from '../generate/secrets.js';
 import type { ProjectContainer } from './containers.js';
 
 /** Host files (relative to the project) mounted into each service. */
 export function secretFilesByService(config: Config): Record<string, string[]> {
-  const file = (name: string) => (name === CA_CERTS_SECRET ? CA_BUNDLE_FILE : `${SECRETS_DIR}/${name}`);
+  const caBundle = layoutOf(config).caBundle;
+  const file = (name: string) => (name === CA_CERTS_SECRET ? caBundle : `${SECRETS_DIR}/${name}`);
   return {
     [WORKSPACE_SERVICE]: workspaceSecrets(config).map(file),
     [SIDECAR_SERVICE]: sidecarSecrets(config).map(file),

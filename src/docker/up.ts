@@ -36,7 +36,7 @@ export async function bringUp({ dir, noCache, timeoutMs, say }: UpOptions): Prom
   await assertEngine(docker); // before touching any file: no engine is the most common failure
   const { config, notes } = await ensureGenerated(dir);
   for (const note of notes) say(note);
-  await runInitialize(dir);
+  await runInitialize(dir, config);
   await assertSecretsReady(dir, config);
   const project = await loadComposeProject(dir);
   if (noCache) {

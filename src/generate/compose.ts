@@ -7,17 +7,12 @@ import { posix } from 'node:path';
 import { Document } from 'yaml';
 import { CA_CERTS_SECRET, type Config } from '../config/schema.js';
 import { shortSha256, wholeFile } from './header.js';
-import {
-  CA_BUNDLE_FILE,
-  hostSecretNames,
-  RUN_SECRETS,
-  SECRETS_DIR,
-  sidecarSecrets,
-  workspaceSecrets,
-} from './secrets.js';
+import { devcontainerLayout, layoutOf } from './layout.js';
+import { hostSecretNames, RUN_SECRETS, SECRETS_DIR, sidecarSecrets, workspaceSecrets } from './secrets.js';
 import type { GenerateContext, GeneratedFile } from './types.js';
 
-export const COMPOSE_FILE = '.devcontainer/compose.yaml';
+/** Where compose.yaml is in the default layout (project.devcontainerDir may move it). */
+export const COMPOSE_FILE = devcontainerLayout().compose;
 export const WORKSPACE_SERVICE = 'workspace';
 export const SIDECAR_SERVICE = 'usage-logger';
 /** Where the sidecar container reads the project's config. */
@@ -25,12 +20,16 @@ export const SIDECAR_CONFIG_PATH = '/etc/llmdev/llmdev.config.yaml';
 /** Label holding a checksum of the validated config: a config change recreates the sidecar. */
 export const CONFIG_LABEL = 'dev.llmdev.config-sha256';
 
-const PROJECT_ROOT = '..';
 const USAGE_VOLUME = 'usage-data';
 const NODE_MODULES_VOLUME = 'node-modules';
 
 /** Compose interpolates `$` everywhere; user-supplied text must reach the container verbatim. */
 const literal = (text: string) => text.replaceAll('$', () => '$$');
+
+/** The usage-logger image built from an installed llmdev: one per version, so an upgrade rebuilds it. */
+export function sidecarImageTag(version: string): string {
+  return `llmdev-usage-logger:${version}`;
+}
 
 export function workspaceFolder(config: Config): string {
   return `/workspaces/${config.project.name}`;
@@ -54,11 +53,12 @@ export function composeFile(config: Config, ctx: GenerateContext): GeneratedFile
     secrets: topLevelSecrets(config),
   };
   const body = new Document(compose).toString({ lineWidth: 0 });
-  return wholeFile(COMPOSE_FILE, '#', body, ctx);
+  return wholeFile(layoutOf(config).compose, '#', body, ctx);
 }
 
 function workspaceService(config: Config, ctx: GenerateContext) {
   const { workspace } = config;
+  const root = layoutOf(config).projectRoot;
   const folder = workspaceFolder(config);
   const args = {
     BASE_IMAGE: literal(workspace.baseImage ?? `node:${workspace.nodeVersion}-bookworm-slim`),
@@ -69,15 +69,15 @@ function workspaceService(config: Config, ctx: GenerateContext) {
   };
   const build =
     workspace.dockerfile === undefined
-      ? { context: posix.join(PROJECT_ROOT, ctx.llmdevRoot, 'docker/workspace'), args }
-      : { context: PROJECT_ROOT, dockerfile: literal(workspace.dockerfile), args };
+      ? { context: posix.join(root, ctx.llmdevRoot, 'docker/workspace'), args }
+      : { context: root, dockerfile: literal(workspace.dockerfile), args };
   return {
     build: { ...build, secrets: [CA_CERTS_SECRET] },
     command: ['sleep', 'infinity'],
     init: true,
     environment: { ...workspaceEnvironment(config), ...escapeValues(workspace.env) },
     volumes: [
-      `${PROJECT_ROOT}:${folder}:cached`,
+      `${root}:${folder}:cached`,
       ...(workspace.nodeModulesVolume ? [`${NODE_MODULES_VOLUME}:${folder}/node_modules`] : []),
     ],
     // The project mount would otherwise carry .secrets/ (provider keys) into the workspace, readable
@@ -110,18 +110,19 @@ function workspaceEnvironment(config: Config): Record<string, string> {
 
 function sidecarService(config: Config, ctx: GenerateContext) {
   const { sidecar } = config;
+  const root = layoutOf(config).projectRoot;
   const port = String(sidecar.port);
   const image =
     sidecar.image === undefined
       ? {
           build: {
-            context: posix.join(PROJECT_ROOT, ctx.llmdevRoot),
+            context: posix.join(root, ctx.llmdevRoot),
             // One Dockerfile for both contexts: it compiles src/ when present (a checkout of the
             // llmdev repository, wherever it is), else takes the installed package's dist/.
             dockerfile: 'docker/usage-logger/Dockerfile',
             secrets: [CA_CERTS_SECRET],
           },
-          image: `llmdev-usage-logger:${ctx.version}`,
+          image: sidecarImageTag(ctx.version),
           // Built here, never pulled: no registry round trip before the build (there may be none).
           pull_policy: 'never',
         }
@@ -142,7 +143,7 @@ function sidecarService(config: Config, ctx: GenerateContext) {
     ports: [`127.0.0.1:\${LLMDEV_SIDECAR_HOST_PORT:-${sidecar.hostPort}}:${port}`],
     volumes: [
       `${USAGE_VOLUME}:${literal(sidecar.dataDir)}`,
-      `${literal(posix.join(PROJECT_ROOT, ctx.configFile))}:${SIDECAR_CONFIG_PATH}:ro`,
+      `${literal(posix.join(root, ctx.configFile))}:${SIDECAR_CONFIG_PATH}:ro`,
     ],
     secrets: sidecarSecrets(config),
     labels: { [CONFIG_LABEL]: shortSha256(JSON.stringify(config)) },
@@ -164,11 +165,12 @@ function sidecarService(config: Config, ctx: GenerateContext) {
 }
 
 function topLevelSecrets(config: Config): Record<string, { file: string }> {
+  const layout = layoutOf(config);
   const secrets: Record<string, { file: string }> = {};
   for (const name of hostSecretNames(config)) {
-    secrets[name] = { file: posix.join(PROJECT_ROOT, SECRETS_DIR, name) };
+    secrets[name] = { file: posix.join(layout.projectRoot, SECRETS_DIR, name) };
   }
-  secrets[CA_CERTS_SECRET] = { file: `./${posix.basename(CA_BUNDLE_FILE)}` };
+  secrets[CA_CERTS_SECRET] = { file: `./${posix.basename(layout.caBundle)}` };
   return secrets;
 }
 

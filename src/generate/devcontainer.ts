@@ -5,10 +5,12 @@
 import type { Config } from '../config/schema.js';
 import { SIDECAR_SERVICE, WORKSPACE_SERVICE, workspaceFolder } from './compose.js';
 import { wholeFile } from './header.js';
+import { devcontainerLayout, layoutOf } from './layout.js';
 import { providerSecrets } from './secrets.js';
 import type { GenerateContext, GeneratedFile } from './types.js';
 
-export const DEVCONTAINER_FILE = '.devcontainer/devcontainer.json';
+/** Where devcontainer.json is in the default layout (project.devcontainerDir may move it). */
+export const DEVCONTAINER_FILE = devcontainerLayout().devcontainerJson;
 
 const KEY_PAGES = {
   openai: { label: 'OpenAI', url: 'https://platform.openai.com/api-keys' },
@@ -16,6 +18,7 @@ const KEY_PAGES = {
 } as const;
 
 export function devcontainerFile(config: Config, ctx: GenerateContext): GeneratedFile {
+  const layout = layoutOf(config);
   const dashboard = `${SIDECAR_SERVICE}:${config.sidecar.port}`;
   const { postCreateCommand, forwardPorts, extensions } = config.workspace;
   const devcontainer = {
@@ -26,9 +29,8 @@ export function devcontainerFile(config: Config, ctx: GenerateContext): Generate
     workspaceFolder: workspaceFolder(config),
     shutdownAction: 'stopCompose',
     // Prepares secrets and .devcontainer/.env on the host before Compose runs; it runs where
-    // Codespaces secrets are visible as environment variables.
-    // biome-ignore lint/suspicious/noTemplateCurlyInString: a devcontainer.json variable
-    initializeCommand: ['sh', '${localWorkspaceFolder}/.devcontainer/initialize.sh'],
+    // Codespaces secrets are visible as environment variables. (`\${...}`: a devcontainer.json variable.)
+    initializeCommand: ['sh', `\${localWorkspaceFolder}/${layout.initialize}`],
     remoteUser: 'node',
     forwardPorts: [dashboard, ...forwardPorts],
     portsAttributes: { [dashboard]: { label: 'llmdev dashboard and API', onAutoForward: 'silent' } },
@@ -45,5 +47,5 @@ export function devcontainerFile(config: Config, ctx: GenerateContext): Generate
       ]),
     ),
   };
-  return wholeFile(DEVCONTAINER_FILE, '//', `${JSON.stringify(devcontainer, null, 2)}\n`, ctx);
+  return wholeFile(layout.devcontainerJson, '//', `${JSON.stringify(devcontainer, null, 2)}\n`, ctx);
 }

@@ -2,26 +2,29 @@
  * Managed blocks in .gitignore and .dockerignore: secrets, local overrides and host-side files
  * initialize.sh writes must never be committed or sent to a Docker build.
  */
-
+import type { Config } from '../config/schema.js';
 import { IGNORE_MARKERS, ignoreBlockStart } from './block.js';
-import { COMPOSE_ENV_FILE } from './initialize.js';
-import { CA_BUNDLE_FILE, SECRETS_DIR } from './secrets.js';
+import { layoutOf } from './layout.js';
+import { SECRETS_DIR } from './secrets.js';
 import type { GenerateContext, GeneratedFile } from './types.js';
 
-const IGNORED = [
-  `${SECRETS_DIR}/`,
-  '.env',
-  COMPOSE_ENV_FILE,
-  CA_BUNDLE_FILE,
-  // Usage data when the sidecar runs outside a container (`llmdev sidecar --data .llmdev`).
-  '.llmdev/',
-];
+function ignored(config: Config): string[] {
+  const layout = layoutOf(config);
+  return [
+    `${SECRETS_DIR}/`,
+    '.env',
+    layout.composeEnv,
+    layout.caBundle,
+    // Usage data when the sidecar runs outside a container (`llmdev sidecar --data .llmdev`).
+    '.llmdev/',
+  ];
+}
 
-function ignoreBlock(path: string, ctx: GenerateContext): GeneratedFile {
-  const lines = [ignoreBlockStart(ctx.configFile), ...IGNORED, IGNORE_MARKERS.end];
+function ignoreBlock(path: string, config: Config, ctx: GenerateContext): GeneratedFile {
+  const lines = [ignoreBlockStart(ctx.configFile), ...ignored(config), IGNORE_MARKERS.end];
   return { path, content: `${lines.join('\n')}\n`, kind: 'block' };
 }
 
-export function ignoreFiles(ctx: GenerateContext): GeneratedFile[] {
-  return [ignoreBlock('.gitignore', ctx), ignoreBlock('.dockerignore', ctx)];
+export function ignoreFiles(config: Config, ctx: GenerateContext): GeneratedFile[] {
+  return [ignoreBlock('.gitignore', config, ctx), ignoreBlock('.dockerignore', config, ctx)];
 }

@@ -15,6 +15,6 @@ export function generateFiles(config: Config, ctx: GenerateContext): GeneratedFi
     composeFile(config, ctx),
     initializeFile(config, ctx),
     envExampleFile(config, ctx),
-    ...ignoreFiles(ctx),
+    ...ignoreFiles(config, ctx),
   ];
 }

@@ -6,11 +6,13 @@
  */
 import type { Config } from '../config/schema.js';
 import { wholeFile } from './header.js';
-import { CA_BUNDLE_FILE, providerSecrets, SECRETS_DIR } from './secrets.js';
+import { devcontainerLayout, layoutOf } from './layout.js';
+import { providerSecrets, SECRETS_DIR } from './secrets.js';
 import type { GenerateContext, GeneratedFile } from './types.js';
 
-export const INITIALIZE_FILE = '.devcontainer/initialize.sh';
-export const COMPOSE_ENV_FILE = '.devcontainer/.env';
+/** Paths in the default layout (project.devcontainerDir may move them). */
+export const INITIALIZE_FILE = devcontainerLayout().initialize;
+export const COMPOSE_ENV_FILE = devcontainerLayout().composeEnv;
 /** Containers run as this uid when the host user is root (the images' `node` user). */
 export const CONTAINER_UID = 1000;
 
@@ -28,6 +30,7 @@ function caSourceLine(caCerts: string): string {
 }
 
 export function initializeFile(config: Config, ctx: GenerateContext): GeneratedFile {
+  const layout = layoutOf(config);
   const secretsDir = SECRETS_DIR;
   const token = `${secretsDir}/${config.sidecar.tokenSecret}`;
   const providers = providerSecrets(config);
@@ -38,7 +41,7 @@ export function initializeFile(config: Config, ctx: GenerateContext): GeneratedF
     '# .devcontainer/.env. Safe to run any number of times; never prints a secret value.',
     'set -eu',
     'umask 077',
-    'cd "$(dirname "$0")/.."',
+    `cd "$(dirname "$0")/${layout.projectRoot}"`,
     'project_dir=$(pwd -P)',
     '',
     'say() { printf \'llmdev: %s\\n\' "$*" >&2; }',
@@ -79,7 +82,7 @@ export function initializeFile(config: Config, ctx: GenerateContext): GeneratedF
     '',
     '# Extra CA bundle (TLS-inspecting proxies) for builds and containers; an empty file when none.',
     caSourceLine(config.network.caCerts),
-    `ca_bundle=${shellQuote(CA_BUNDLE_FILE)}`,
+    `ca_bundle=${shellQuote(layout.caBundle)}`,
     'if [ -n "$ca_source" ] && [ -f "$ca_source" ]; then',
     '  cp "$ca_source" "$ca_bundle.tmp"',
     'elif [ "$ca_required" = yes ]; then',
@@ -102,12 +105,12 @@ export function initializeFile(config: Config, ctx: GenerateContext): GeneratedF
     '',
     '# Compose reads .devcontainer/.env: a project name unique to this clone (its absolute path) keeps',
     "# two checkouts from sharing containers and volumes; the Dev Containers CLI uses Compose's name.",
-    `env_file=${shellQuote(COMPOSE_ENV_FILE)}`,
+    `env_file=${shellQuote(layout.composeEnv)}`,
     "clone_id=$(printf '%s' \"$project_dir\" | cksum | cut -d ' ' -f 1)",
     "printf 'COMPOSE_PROJECT_NAME=%s\\nLLMDEV_UID=%s\\nLLMDEV_GID=%s\\n' \\",
     `  ${shellQuote(`${config.project.name}-`)}"$clone_id" "$uid" "$gid" > "$env_file.tmp"`,
     'install_file "$env_file.tmp" "$env_file" 644',
     '',
   ];
-  return wholeFile(INITIALIZE_FILE, '#', lines.join('\n'), ctx, 0o755);
+  return wholeFile(layout.initialize, '#', lines.join('\n'), ctx, 0o755);
 }

@@ -19,6 +19,8 @@ export interface FilePlan {
   status: PlanStatus;
   /** The complete file content to write (for blocks: the user's text with the block merged in). */
   next: string;
+  /** What is on disk now, if anything (for diffs). */
+  previous?: string;
   /** For `edited`: what is wrong, for the message. */
   reason?: string;
 }
@@ -26,7 +28,11 @@ export interface FilePlan {
 const EXECUTABLE = 0o100;
 
 export function planFile(file: GeneratedFile, onDisk: OnDisk | undefined): FilePlan {
-  if (file.kind === 'block') return planBlock(file, onDisk);
+  const plan = file.kind === 'block' ? planBlock(file, onDisk) : planWholeFile(file, onDisk);
+  return onDisk === undefined ? plan : { ...plan, previous: onDisk.content };
+}
+
+function planWholeFile(file: GeneratedFile, onDisk: OnDisk | undefined): FilePlan {
   const next = file.content;
   if (onDisk === undefined) return { file, status: 'create', next };
   const modeOk = file.mode === undefined || (onDisk.mode & EXECUTABLE) === (file.mode & EXECUTABLE);

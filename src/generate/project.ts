@@ -2,7 +2,7 @@
  * Generating a project's files on disk: load its config (the file alone, no machine-local
  * overrides: the output must be the same on every clone), build the context, plan, write.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, realpath } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CONFIG_FILE, loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
@@ -23,11 +23,25 @@ export async function readPackageName(dir: string): Promise<string | undefined> 
   }
 }
 
+/**
+ * Where the running llmdev is, seen from the project: its own node_modules/llmdev when that leads
+ * here, even through a link (pnpm's node_modules/.pnpm store, npm link), so the generated paths
+ * stay the ones every clone has.
+ */
+async function packageRootFor(projectDir: string): Promise<string> {
+  const installed = join(projectDir, 'node_modules', 'llmdev');
+  const [real, running] = await Promise.all([
+    realpath(installed).catch(() => undefined),
+    realpath(PACKAGE_ROOT).catch(() => PACKAGE_ROOT),
+  ]);
+  return real !== undefined && real === running ? installed : PACKAGE_ROOT;
+}
+
 export async function generateContext(projectDir: string): Promise<GenerateContext> {
   const llmdevRoot = resolveLlmdevRoot({
     projectDir,
     projectPackageName: await readPackageName(projectDir),
-    packageRoot: PACKAGE_ROOT,
+    packageRoot: await packageRootFor(projectDir),
   });
   return { llmdevRoot, version: LLMDEV_VERSION, configFile: CONFIG_FILE };
 }

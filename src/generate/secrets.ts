@@ -7,8 +7,6 @@ import { CA_CERTS_SECRET, type Config, PROVIDER_NAMES, type ProviderName } from 
 export const SECRETS_DIR = '.secrets';
 /** Where Compose mounts file secrets in every container. */
 export const RUN_SECRETS = '/run/secrets';
-/** The extra CA bundle initialize.sh copies next to compose.yaml (empty when there is none). */
-export const CA_BUNDLE_FILE = '.devcontainer/.ca-certs.pem';
 
 export interface ProviderSecret {
   provider: ProviderName;

@@ -6,7 +6,7 @@ import { lstat, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
 import { type Config, PROVIDER_NAMES } from '../config/schema.js';
-import { COMPOSE_ENV_FILE } from '../generate/initialize.js';
+import { layoutOf } from '../generate/layout.js';
 import { SECRETS_DIR } from '../generate/secrets.js';
 import { exposureProblem, type GitExposure, gitExposure } from './git.js';
 import { secretOwnerUid, secretsDir } from './store.js';
@@ -167,13 +167,13 @@ export async function snapshotSecrets(projectDir: string, config: Config): Promi
     dir: await facts(dir),
     files,
     exposure: await gitExposure(projectDir, SECRETS_DIR),
-    containerUid: (await composeUid(projectDir)) ?? secretOwnerUid(),
+    containerUid: (await composeUid(projectDir, config)) ?? secretOwnerUid(),
   };
 }
 
 /** LLMDEV_UID from .devcontainer/.env (written by initialize.sh), if there. */
-async function composeUid(projectDir: string): Promise<number | undefined> {
-  const text = await readFile(join(projectDir, COMPOSE_ENV_FILE), 'utf8').catch(() => undefined);
+async function composeUid(projectDir: string, config: Config): Promise<number | undefined> {
+  const text = await readFile(join(projectDir, layoutOf(config).composeEnv), 'utf8').catch(() => undefined);
   const uid = text === undefined ? undefined : parseDotenv(text).LLMDEV_UID;
   return uid !== undefined && /^\d+$/.test(uid) ? Number(uid) : undefined;
 }

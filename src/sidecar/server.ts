@@ -11,13 +11,18 @@ import { createPricer } from '../pricing/index.js';
 import { redact } from '../redact/index.js';
 import { healthHandler } from './api/health.js';
 import { ingestHandler } from './api/ingest.js';
-import { recordsHandler, summaryHandler } from './api/usage-query.js';
+import { recordsHandler, storedCallHandler, summaryHandler } from './api/usage-query.js';
+import { budgetsHandler } from './budgets/api.js';
+import type { BudgetStatus } from './budgets/ledger.js';
+import { createDashboard } from './dashboard/index.js';
+import { answerClientError } from './http/client-error.js';
 import { chain, type Handler, type Middleware } from './http/context.js';
 import { parseJson } from './http/middleware/parse-json.js';
 import { readBody } from './http/middleware/read-body.js';
 import { digestToken, requireToken } from './http/middleware/require-token.js';
 import { createRouter, formatForPath, type Route } from './http/router.js';
 import { uuidv7 } from './ids.js';
+import { createGuardrails } from './limits/guardrails.js';
 import { createLogger, type Logger } from './log.js';
 import { preloadMockEncodings } from './mock/index.js';
 import { describeProviders, type ProviderStates, resolveProviders } from './providers.js';
@@ -29,13 +34,15 @@ import { readSidecarSecrets, type SidecarSecrets, secretValues } from './secrets
 import { openUsageStore, type UsageStore } from './store/index.js';
 import { createJsonlMirror } from './store/jsonl-mirror.js';
 import { retentionCutoff } from './store/retention.js';
+import { startTelemetry } from './telemetry/index.js';
+import { createCommitObservers } from './telemetry/observers.js';
 
 export interface SidecarOptions {
   config: Config;
   dataDir: string;
   secretsDir: string;
   log?: Logger;
-  /** Admission guards run before each billed call is forwarded (budgets, rate limits...). */
+  /** Admission guards run before each billed call is forwarded; default: the configured guardrails. */
   guards?: readonly Guard[];
   now?: () => Date;
   newId?: () => string;
@@ -48,6 +55,8 @@ export interface Sidecar {
   store: UsageStore;
   log: Logger;
   providers(): ProviderStates;
+  /** Each budget's spent, reserved and remaining now (GET /v1/budgets). */
+  budgets(): BudgetStatus[];
   listen(port: number, host: string): Promise<AddressInfo>;
   /** Re-reads the token and provider keys; on error the previous ones stay in use. */
   reload(): Promise<void>;
@@ -75,8 +84,13 @@ export async function createSidecar(options: SidecarOptions): Promise<Sidecar> {
     const mirror = createJsonlMirror(dataDir, (error) => log.error('JSONL mirror write failed', { error }));
     store.writer.onCommit((records) => mirror.append(records));
   }
+  // Metrics, OTLP spans and the dashboard's live view see each committed record, off the commit path.
+  const observers = createCommitObservers((error) => log.error('usage record observer failed', { error }));
+  store.writer.onCommit(observers.onCommit);
   preloadMockEncodings(providers);
   const pricer = createPricer(config.pricing.overrides);
+  // Budgets (spend loaded from usage.db), rate limit, loop detection, output cap, response cache.
+  const guardrails = createGuardrails({ config, store, pricer, log, now });
   const upstream = createUpstreamClient();
 
   const tokenFile = `/run/secrets/${config.sidecar.tokenSecret}`;
@@ -92,6 +106,15 @@ export async function createSidecar(options: SidecarOptions): Promise<Sidecar> {
   const apiAuth = auth(
     `Send the sidecar token (the contents of ${tokenFile}, named by LLMDEV_TOKEN_FILE) as Authorization: Bearer <token>.`,
   );
+  const telemetry = await startTelemetry({
+    config,
+    log,
+    observers,
+    budgets: () => guardrails.budgets.statuses(),
+    cacheStats: () => guardrails.cache.stats(),
+  });
+  const dashboard = createDashboard({ queries: store.queries, now, auth: apiAuth });
+  observers.add(dashboard.publish);
   const body = readBody({ maxBytes: config.sidecar.maxRequestBytes });
   const json = parseJson();
 
@@ -113,7 +136,7 @@ export async function createSidecar(options: SidecarOptions): Promise<Sidecar> {
     upstream,
     writer: store.writer,
     price: pricer.price,
-    guards: options.guards ?? [],
+    guards: options.guards ?? guardrails.guards,
     log,
     newId,
     now,
@@ -164,12 +187,26 @@ export async function createSidecar(options: SidecarOptions): Promise<Sidecar> {
     },
     {
       method: 'GET',
+      path: '/v1/usage/records/*',
+      format: 'openai',
+      handler: chain([apiAuth], storedCallHandler(store.queries)),
+    },
+    {
+      method: 'GET',
+      path: '/v1/budgets',
+      format: 'openai',
+      handler: chain([apiAuth], budgetsHandler(guardrails.budgets, now)),
+    },
+    {
+      method: 'GET',
       path: '/healthz',
       format: 'openai',
       handler: healthHandler({ databaseOk: store.check, providers: () => describeProviders(providers) }),
     },
   ];
+  routes.push(...dashboard.routes, ...telemetry.routes);
   const server = createServer(createRouter(routes, (error) => log.error('request failed', { error })));
+  server.on('clientError', answerClientError);
 
   const purge = async () => {
     const deleted = await store.purge(retentionCutoff(now(), config.sidecar.retentionDays));
@@ -191,6 +228,7 @@ export async function createSidecar(options: SidecarOptions): Promise<Sidecar> {
     store,
     log,
     providers: () => providers,
+    budgets: () => guardrails.budgets.statuses(),
     listen: (port, host) =>
       new Promise((resolve, reject) => {
         server.once('error', reject);
@@ -209,6 +247,7 @@ export async function createSidecar(options: SidecarOptions): Promise<Sidecar> {
     },
     async close() {
       clearInterval(retention);
+      dashboard.close();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       if (inFlight > 0) {
@@ -228,6 +267,8 @@ export async function createSidecar(options: SidecarOptions): Promise<Sidecar> {
       await closed;
       upstream.close();
       await store.close();
+      observers.drain();
+      await telemetry.close();
     },
   };
 }

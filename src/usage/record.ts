@@ -108,4 +108,9 @@ export interface UsageRecord {
   systemFingerprint: string | null;
   /** The provider's request id, when it sent one. */
   upstreamRequestId: string | null;
+  /**
+   * The model the provider said it used (e.g. a dated snapshot of `model`), on records of proxied
+   * calls as they are committed (OTLP spans read it); not stored in usage.db.
+   */
+  responseModel?: string;
 }

@@ -39,10 +39,12 @@ export function upCommand(): Command {
       const lines = [
         `llmdev: ${project.name} is up in ${seconds} s; usage-logger healthy${providers.length ? ` (${providers.join(', ')})` : ''}`,
         `  Dashboard and API: ${url ?? '(not published)'}`,
+        `    sign in with the token in .secrets/${config.sidecar.tokenSecret} (the page asks once; it never goes in a URL)`,
         '',
         'Next steps:',
         '  llmdev shell                open a shell in the workspace (the SDKs find the sidecar and its token)',
         '  llmdev status               containers, health and providers; `llmdev logs -f` follows the logs',
+        '  llmdev usage                calls, tokens and cost by model (--by day|tag|prompt, --json, --csv)',
         ...mocked.map(
           (name) =>
             `  llmdev secrets set ${config.providers[name].secret}   use a real ${name} key (mock until then), then \`llmdev up\``,

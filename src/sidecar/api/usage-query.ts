@@ -1,6 +1,7 @@
 /**
- * `GET /v1/usage/summary?since=&until=&group_by=model|provider|day|tag|prompt&tag=KEY` and
- * `GET /v1/usage/records?limit=&cursor=&since=` (newest first; `nextCursor` pages to older records).
+ * `GET /v1/usage/summary?since=&until=&group_by=model|provider|day|tag|prompt&tag=KEY`,
+ * `GET /v1/usage/records?limit=&cursor=&since=` (newest first; `nextCursor` pages to older records)
+ * and `GET /v1/usage/records/<id>` (one record with its stored request and answer, for replay).
  */
 import type { Handler, RequestContext } from '../http/context.js';
 import { sendError, sendJson } from '../http/errors.js';
@@ -57,6 +58,30 @@ export function recordsHandler(queries: UsageQueries, now: () => Date): Handler 
       200,
       JSON.stringify({ records: page.records, nextCursor: page.next ? encodeCursor(page.next) : null }),
     );
+  };
+}
+
+const RECORD_PATH = '/v1/usage/records/';
+
+export function storedCallHandler(queries: UsageQueries): Handler {
+  return (ctx) => {
+    let id: string;
+    try {
+      id = decodeURIComponent(ctx.path.slice(RECORD_PATH.length));
+    } catch {
+      badRequest(ctx, `not a record id: ${JSON.stringify(ctx.path.slice(RECORD_PATH.length))}`);
+      return;
+    }
+    const call = id === '' ? null : queries.storedCall(id);
+    if (!call) {
+      sendError(ctx.res, ctx.format, {
+        status: 404,
+        kind: 'not_found',
+        message: `No usage record ${JSON.stringify(id)}`,
+      });
+      return;
+    }
+    sendJson(ctx.res, 200, JSON.stringify(call));
   };
 }
 

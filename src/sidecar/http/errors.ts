@@ -14,7 +14,10 @@ export type ErrorKind =
   | 'method_not_allowed'
   | 'request_too_large'
   | 'upstream'
-  | 'internal';
+  | 'internal'
+  | 'budget_exceeded'
+  | 'rate_limited'
+  | 'loop_detected';
 
 /** [OpenAI type, Anthropic type] per kind. */
 const TYPES: Record<ErrorKind, [string, string]> = {
@@ -25,6 +28,9 @@ const TYPES: Record<ErrorKind, [string, string]> = {
   request_too_large: ['invalid_request_error', 'request_too_large'],
   upstream: ['upstream_error', 'api_error'],
   internal: ['server_error', 'api_error'],
+  budget_exceeded: ['budget_exceeded', 'budget_exceeded'],
+  rate_limited: ['rate_limit_exceeded', 'rate_limit_error'],
+  loop_detected: ['loop_detected', 'loop_detected'],
 };
 
 export interface ApiError {

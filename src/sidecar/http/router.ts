@@ -1,7 +1,9 @@
 /**
  * The tiny router: exact paths (no patterns, no decoding, so nothing can reach outside the listed
- * routes), one handler per method. Unknown paths get 404, known paths with another method 405,
- * and a handler that throws gets a 500 in the route's error format, never a hung socket.
+ * routes), one handler per method. A route path ending in `/*` takes exactly one more segment
+ * (`/v1/usage/records/*`), which its handler reads from `ctx.path`. Unknown paths get 404, known
+ * paths with another method 405, and a handler that throws gets a 500 in the route's error format,
+ * never a hung socket.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Handler, RequestContext } from './context.js';
@@ -33,7 +35,7 @@ export function createRouter(routes: readonly Route[], onError: (error: unknown)
     const query = url.indexOf('?');
     const path = query === -1 ? url : url.slice(0, query);
     const search = query === -1 ? '' : url.slice(query);
-    const methods = table.get(path);
+    const methods = table.get(path) ?? table.get(`${path.slice(0, path.lastIndexOf('/') + 1)}*`);
     const format = formatForPath(path);
     if (!methods) {
       sendError(res, format, {

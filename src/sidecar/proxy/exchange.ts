@@ -12,6 +12,7 @@ import { extractResponse } from '../../usage/extract.js';
 import type { StreamSummary } from '../../usage/sse.js';
 import { createStreamObserver } from '../../usage/sse.js';
 import { type ErrorFormat, sendError } from '../http/errors.js';
+import type { CapturedResponse } from './guards.js';
 import { clientResponseHeaders, upstreamRequestId } from './headers.js';
 import type { CallControl, ProviderResponse } from './provider-response.js';
 import type { ExchangeOutcome } from './record.js';
@@ -20,6 +21,8 @@ export interface Relay {
   outcome: ExchangeOutcome;
   /** Completes the client's response after the record is committed (cost header when known). */
   finish(costUsd: number | null): void;
+  /** The bytes the client got, when capture was asked for and the exchange completed (2xx or not). */
+  captured?: CapturedResponse | null;
 }
 
 export interface RelayContext {
@@ -36,6 +39,8 @@ export interface RelayContext {
   clock: () => number;
   /** Turns why the exchange broke off (cancel reason or error) into a status and message. */
   interruption: (cause: unknown) => { status: number; message: string };
+  /** Keep a copy of the body sent to the client (the response cache stores it). */
+  capture?: boolean;
 }
 
 /** How reading a body went: it ended normally, or broke off (with the error, if any). */
@@ -68,9 +73,12 @@ export async function relayStream(ctx: RelayContext, response: ProviderResponse)
   const observer = createStreamObserver(ctx.kind, { hideUsageOnlyChunk: ctx.hideUsageChunk });
   res.writeHead(response.status, clientResponseHeaders(response.headers, ctx.headers));
   const resume = () => body.resume();
+  const sent: string[] | null = ctx.capture ? [] : null;
   const { ended, failure, ttfb } = await consume(body, ctx, (chunk) => {
     const events = observer.push(chunk);
-    if (events.length > 0 && !res.write(events)) {
+    if (events.length === 0) return;
+    sent?.push(events);
+    if (!res.write(events)) {
       body.pause(); // the client reads slower than the provider writes
       res.once('drain', resume);
     }
@@ -78,7 +86,10 @@ export async function relayStream(ctx: RelayContext, response: ProviderResponse)
   res.off('drain', resume);
   const { tail, summary } = observer.end();
   const broken = !ended || ctx.control.reason !== null;
-  if (!broken && tail.length > 0) res.write(tail);
+  if (!broken && tail.length > 0) {
+    res.write(tail);
+    sent?.push(tail);
+  }
   const { usage, estimated } = streamUsage(ctx.kind, ctx.requestJson, summary);
   const interruption = broken ? ctx.interruption(ctx.control.reason ?? failure) : null;
   return {
@@ -88,6 +99,7 @@ export async function relayStream(ctx: RelayContext, response: ProviderResponse)
       estimated,
       responseModel: summary.model,
       systemFingerprint: summary.systemFingerprint,
+      outputText: summary.outputText,
       upstreamRequestId: upstreamRequestId(response.headers),
       error: interruption?.message ?? summary.error,
       latencyMs: ctx.clock() - ctx.started,
@@ -95,6 +107,7 @@ export async function relayStream(ctx: RelayContext, response: ProviderResponse)
     },
     // A stream that broke off is cut for the client too, so its SDK reports an error.
     finish: () => (broken ? res.destroy() : res.end()),
+    captured: sent && !broken ? captured(response, Buffer.from(sent.join(''))) : null,
   };
 }
 
@@ -127,6 +140,7 @@ export async function relayBuffered(ctx: RelayContext, response: ProviderRespons
       estimated,
       responseModel: extracted?.model ?? null,
       systemFingerprint: extracted?.systemFingerprint ?? null,
+      outputText: extracted?.outputText ?? '',
       upstreamRequestId: requestId,
       error: ok ? null : providerErrorMessage(parsed, bytes),
       latencyMs,
@@ -139,10 +153,15 @@ export async function relayBuffered(ctx: RelayContext, response: ProviderRespons
       ctx.res.writeHead(response.status, headers);
       ctx.res.end(bytes);
     },
+    captured: ctx.capture ? captured(response, bytes) : null,
   };
 }
 
-const NO_USAGE = {
+function captured(response: ProviderResponse, body: Buffer): CapturedResponse {
+  return { status: response.status, contentType: String(response.headers['content-type'] ?? ''), body };
+}
+
+export const NO_USAGE = {
   inputTokens: 0,
   outputTokens: 0,
   cachedInputTokens: 0,
@@ -170,6 +189,7 @@ export function interrupted(ctx: RelayContext, cause: unknown, latencyMs: number
       estimated: clientGone,
       responseModel: null,
       systemFingerprint: null,
+      outputText: '',
       upstreamRequestId: null,
       error: broken.message,
       latencyMs,

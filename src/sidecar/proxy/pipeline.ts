@@ -10,18 +10,32 @@ import type { PriceQuote } from '../../pricing/index.js';
 import type { ApiKind } from '../../usage/endpoints.js';
 import type { TokenUsage } from '../../usage/record.js';
 import type { Handler, RequestContext } from '../http/context.js';
-import { sendError } from '../http/errors.js';
+import { type ApiError, sendError } from '../http/errors.js';
 import type { Method } from '../http/router.js';
 import type { Logger } from '../log.js';
 import { mockResponse } from '../mock/index.js';
 import type { ProviderState, ProviderStates } from '../providers.js';
 import type { RecordWriter } from '../store/writer.js';
 import { parseCallRequest } from './call-request.js';
-import { interrupted, type Relay, type RelayContext, relayBuffered, relayStream } from './exchange.js';
-import { type AdmissionResult, admit, type Guard, type GuardedCall } from './guards.js';
+import {
+  interrupted,
+  NO_USAGE,
+  type Relay,
+  type RelayContext,
+  relayBuffered,
+  relayStream,
+} from './exchange.js';
+import {
+  type AdmissionResult,
+  admit,
+  type Guard,
+  type GuardAnswer,
+  type GuardedCall,
+  type Settle,
+} from './guards.js';
 import { clientResponseHeaders } from './headers.js';
 import { CallControl, isEventStream, type ProviderResponse } from './provider-response.js';
-import { callRecord } from './record.js';
+import { callRecord, capText, type ExchangeOutcome } from './record.js';
 import type { UpstreamClient } from './upstream.js';
 
 export interface ProxyRoute {
@@ -145,19 +159,41 @@ function billedCallHandler(route: ProxyRoute, kind: ApiKind, deps: PipelineDeps)
       provider: route.provider,
       mode: provider.mode,
       kind,
+      endpoint: route.path,
       request: parsed.call,
       json,
+      headers: ctx.req.headers,
     };
-    const headers = {
+    const headers: Record<string, string> = {
       'x-llmdev-request-id': call.id,
       'x-llmdev-provider': provider.mode === 'mock' ? 'mock' : provider.name,
     };
     const admission = deps.guards.length === 0 ? NO_GUARDS : await admit(deps.guards, call);
     if ('rejected' in admission) {
       const { rejected } = admission;
-      sendError(ctx.res, ctx.format, { ...rejected, headers: { ...rejected.headers, ...headers } });
+      await refuse(
+        route,
+        call,
+        ctx,
+        deps,
+        { ...rejected, headers: { ...rejected.headers, ...headers } },
+        started,
+      );
       return;
     }
+    if ('answer' in admission) {
+      await answer(route, call, ctx, deps, admission.answer, headers, started);
+      return;
+    }
+    Object.assign(headers, admission.headers);
+    let settled = false;
+    const settleAll: Settle = (record, response) => {
+      if (settled) return;
+      settled = true;
+      for (const settle of admission.settles) settle(record, response);
+    };
+    // Whatever happens from here (even a throw), nothing a guard reserved outlives the response.
+    if (admission.settles.length > 0) ctx.res.once('close', () => settleAll(null));
 
     const watch = watchCall(ctx, deps);
     const relayContext: RelayContext = {
@@ -171,6 +207,7 @@ function billedCallHandler(route: ProxyRoute, kind: ApiKind, deps: PipelineDeps)
       started,
       clock: deps.clock,
       interruption: (cause) => classify(route.provider, cause),
+      capture: admission.capture === true,
     };
     let relay: Relay;
     try {
@@ -193,14 +230,21 @@ function billedCallHandler(route: ProxyRoute, kind: ApiKind, deps: PipelineDeps)
     if (outcome.error !== null) outcome.error = deps.redactText(outcome.error);
     const quote = deps.price(route.provider, outcome.responseModel ?? call.request.model, outcome.usage, ts);
     const record = callRecord(call, route.path, outcome, quote);
-    const body = deps.maxStoredBodyBytes !== null && ctx.body.length <= deps.maxStoredBodyBytes;
+    const keep = deps.maxStoredBodyBytes;
     try {
       await deps.writer.write([
-        { record, requestBody: body ? deps.redactText(ctx.body.toString('utf8')) : undefined },
+        {
+          record,
+          requestBody: storedRequestBody(ctx, deps),
+          responseText:
+            keep === null || outcome.outputText === ''
+              ? undefined
+              : deps.redactText(capText(outcome.outputText, keep)),
+        },
       ]);
     } catch (error) {
       deps.log.error('usage record not stored; failing the call', { id: call.id, error });
-      for (const settle of admission.settles) settle(null);
+      settleAll(null);
       if (ctx.res.headersSent) ctx.res.destroy();
       else {
         sendError(ctx.res, ctx.format, {
@@ -213,7 +257,7 @@ function billedCallHandler(route: ProxyRoute, kind: ApiKind, deps: PipelineDeps)
       return;
     }
     relay.finish(quote.costUsd);
-    for (const settle of admission.settles) settle(record);
+    settleAll(record, relay.captured ?? undefined);
     if (record.status >= 400) {
       deps.log.warn('call failed', {
         id: call.id,
@@ -232,6 +276,109 @@ function billedCallHandler(route: ProxyRoute, kind: ApiKind, deps: PipelineDeps)
       });
     }
   };
+}
+
+/** The request body as stored for replay: redacted, and only when bodies are kept and it is small enough. */
+function storedRequestBody(ctx: RequestContext, deps: PipelineDeps): string | undefined {
+  const keep = deps.maxStoredBodyBytes !== null && ctx.body.length <= deps.maxStoredBodyBytes;
+  return keep ? deps.redactText(ctx.body.toString('utf8')) : undefined;
+}
+
+const NOT_BILLED: PriceQuote = Object.freeze({ costUsd: 0, pricingSource: null, resolvedModel: null });
+
+/** Commits the record of a call a guard refused or answered; on failure answers 500 and returns false. */
+async function commitGuarded(
+  ctx: RequestContext,
+  deps: PipelineDeps,
+  record: ReturnType<typeof callRecord>,
+  headers: Record<string, string>,
+): Promise<boolean> {
+  try {
+    await deps.writer.write([{ record, requestBody: storedRequestBody(ctx, deps) }]);
+    return true;
+  } catch (error) {
+    deps.log.error('usage record not stored; failing the call', { id: record.id, error });
+    sendError(ctx.res, ctx.format, {
+      status: 500,
+      kind: 'internal',
+      message: 'The llmdev sidecar could not store the usage record of this call (see its log)',
+      headers,
+    });
+    return false;
+  }
+}
+
+/** A call a guard refused (budget, rate limit, loop, output cap): recorded with its error, cost 0. */
+async function refuse(
+  route: ProxyRoute,
+  call: GuardedCall,
+  ctx: RequestContext,
+  deps: PipelineDeps,
+  rejected: ApiError,
+  started: number,
+): Promise<void> {
+  const outcome: ExchangeOutcome = {
+    status: rejected.status,
+    usage: NO_USAGE,
+    estimated: false,
+    responseModel: null,
+    systemFingerprint: null,
+    outputText: '',
+    upstreamRequestId: null,
+    error: rejected.message,
+    latencyMs: deps.clock() - started,
+    ttfbMs: null,
+  };
+  const record = callRecord(call, route.path, outcome, NOT_BILLED);
+  if (!(await commitGuarded(ctx, deps, record, rejected.headers ?? {}))) return;
+  sendError(ctx.res, ctx.format, rejected);
+  // A runaway client can be refused thousands of times a second: the rate limiter's refusals stay quiet.
+  deps.log[rejected.kind === 'rate_limited' ? 'debug' : 'warn']('call refused', {
+    id: call.id,
+    endpoint: route.path,
+    model: record.model,
+    status: record.status,
+    error: record.error,
+  });
+}
+
+/** A call a guard answered itself (a cache hit): recorded with its source, cost 0 and what it saved. */
+async function answer(
+  route: ProxyRoute,
+  call: GuardedCall,
+  ctx: RequestContext,
+  deps: PipelineDeps,
+  reply: GuardAnswer,
+  headers: Record<string, string>,
+  started: number,
+): Promise<void> {
+  const latencyMs = deps.clock() - started;
+  const outcome: ExchangeOutcome = {
+    status: reply.status,
+    usage: reply.usage,
+    estimated: reply.estimated,
+    responseModel: reply.responseModel,
+    systemFingerprint: reply.systemFingerprint,
+    outputText: '',
+    upstreamRequestId: null,
+    error: null,
+    latencyMs,
+    ttfbMs: latencyMs,
+  };
+  const record = {
+    ...callRecord(call, route.path, outcome, NOT_BILLED),
+    source: reply.source,
+    savedUsd: reply.savedUsd,
+  };
+  const out: Record<string, string> = { ...headers, ...reply.headers };
+  if (!(await commitGuarded(ctx, deps, record, out))) return;
+  if (!reply.contentType.startsWith('text/event-stream')) out['x-llmdev-cost-usd'] = (0).toFixed(8);
+  ctx.res.writeHead(reply.status, {
+    ...out,
+    'content-type': reply.contentType,
+    'content-length': reply.body.length,
+  });
+  ctx.res.end(reply.body);
 }
 
 /** Models list and count_tokens: forwarded (or mocked) as they are, not billed, not recorded. */

@@ -14,6 +14,8 @@ export interface ExchangeOutcome {
   systemFingerprint: string | null;
   upstreamRequestId: string | null;
   error: string | null;
+  /** The answer's visible text (first choice), kept for replay when bodies are stored. */
+  outputText: string;
   latencyMs: number;
   ttfbMs: number | null;
 }
@@ -47,7 +49,17 @@ export function callRecord(
     params: call.request.params,
     systemFingerprint: outcome.systemFingerprint,
     upstreamRequestId: outcome.upstreamRequestId,
+    ...(outcome.responseModel ? { responseModel: outcome.responseModel } : {}),
   };
 }
 
 const round = (ms: number) => Math.round(ms * 1000) / 1000;
+
+/** `text` cut to at most `maxBytes` of UTF-8, on a character boundary. */
+export function capText(text: string, maxBytes: number): string {
+  if (Buffer.byteLength(text) <= maxBytes) return text;
+  return Buffer.from(text)
+    .subarray(0, maxBytes)
+    .toString('utf8')
+    .replace(/\uFFFD+$/, '');
+}

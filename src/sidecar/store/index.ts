@@ -11,6 +11,8 @@ import { createPurge, type Purge } from './retention.js';
 import { createRecordWriter, type RecordWriter, type WriterOptions } from './writer.js';
 
 export interface UsageStore {
+  /** The connection, for the other tables of usage.db (response cache): short synchronous writes only. */
+  db: Database;
   writer: RecordWriter;
   queries: UsageQueries;
   purge: Purge;
@@ -34,6 +36,7 @@ export function openUsageStore(dataDir: string, options: StoreOptions = {}): Usa
   const writer = createRecordWriter(db, options);
   const ping = db.prepare('SELECT 1').pluck();
   return {
+    db,
     writer,
     queries: createUsageQueries(db),
     purge: createPurge(db),

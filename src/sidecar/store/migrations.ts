@@ -57,6 +57,43 @@ export const MIGRATIONS: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 2,
+    description: 'response cache',
+    sql: `
+      -- Exact-match response cache (src/sidecar/cache): the bytes a client got, replayed on a hit.
+      -- body last, so reading the other columns never walks its overflow pages.
+      CREATE TABLE response_cache (
+        key TEXT NOT NULL UNIQUE,
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL,
+        size INTEGER NOT NULL,
+        record_id TEXT NOT NULL,
+        provider TEXT NOT NULL,
+        model TEXT NOT NULL,
+        status INTEGER NOT NULL,
+        content_type TEXT NOT NULL,
+        usage TEXT NOT NULL,
+        estimated INTEGER NOT NULL,
+        system_fingerprint TEXT,
+        cost_usd REAL,
+        body BLOB NOT NULL
+      );
+      CREATE INDEX response_cache_expires ON response_cache (expires_at);
+      CREATE INDEX response_cache_created ON response_cache (created_at);
+    `,
+  },
+  {
+    version: 3,
+    description: 'answer texts for replay',
+    sql: `
+      -- The answer's text (capped like request bodies), for \`llmdev replay\` to show old beside new.
+      CREATE TABLE response_texts (
+        record_id TEXT PRIMARY KEY,
+        text TEXT NOT NULL
+      ) WITHOUT ROWID;
+    `,
+  },
 ];
 
 export function migrate(db: Database, file: string, migrations: readonly Migration[] = MIGRATIONS): number {

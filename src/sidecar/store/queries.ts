@@ -94,9 +94,20 @@ const GROUP_SQL: Record<GroupBy | 'tagKey', string> = {
            FROM usage_records r, json_each(r.tags) t WHERE ${RANGE} AND t.key = @tagKey GROUP BY 1`,
 };
 
+/** One record with what was kept for replay. */
+export interface StoredCall {
+  record: UsageRecord;
+  /** The request body as the client sent it (JSON), or null when it was not stored. */
+  requestBody: unknown;
+  /** The answer's text, or null when it was not stored. */
+  responseText: string | null;
+}
+
 export interface UsageQueries {
   summary(query: SummaryQuery): Summary;
   records(query: RecordsQuery): RecordsPage;
+  /** A record by id with its stored request and answer; null when there is no such record. */
+  storedCall(id: string): StoredCall | null;
 }
 
 export function createUsageQueries(db: Database): UsageQueries {
@@ -108,6 +119,12 @@ export function createUsageQueries(db: Database): UsageQueries {
     `SELECT * FROM usage_records
      WHERE ts >= @since AND (ts < @ts OR (ts = @ts AND seq < @seq))
      ORDER BY ts DESC, seq DESC LIMIT @limit`,
+  );
+  const byId = db.prepare(
+    `SELECT r.*, b.body AS request_body, t.text AS response_text FROM usage_records r
+     LEFT JOIN request_bodies b ON b.record_id = r.id
+     LEFT JOIN response_texts t ON t.record_id = r.id
+     WHERE r.id = ?`,
   );
 
   return {
@@ -136,5 +153,23 @@ export function createUsageQueries(db: Database): UsageQueries {
         next: more && last ? { ts: last.ts, seq: last.seq } : null,
       };
     },
+    storedCall(id) {
+      const row = byId.get(id) as
+        | (Required<RecordRow> & { request_body: string | null; response_text: string | null })
+        | undefined;
+      if (!row) return null;
+      const { request_body, response_text, ...record } = row;
+      return { record: fromRow(record), requestBody: parseBody(request_body), responseText: response_text };
+    },
   };
+}
+
+/** Stored bodies are the JSON the client sent; anything else is returned as its text. */
+function parseBody(body: string | null): unknown {
+  if (body === null) return null;
+  try {
+    return JSON.parse(body);
+  } catch {
+    return body;
+  }
 }

@@ -1,6 +1,7 @@
 /**
- * Retention: records older than `sidecar.retentionDays` are deleted (with their bodies), in small
- * transactions that yield to the event loop between them, so a large purge never stalls requests.
+ * Retention: records older than `sidecar.retentionDays` are deleted (with their bodies and answer
+ * texts), in small transactions that yield to the event loop between them, so a large purge never
+ * stalls requests.
  */
 import type { Database } from 'better-sqlite3';
 
@@ -18,10 +19,12 @@ export function createPurge(db: Database): Purge {
   const oldest = db.prepare('SELECT seq, id FROM usage_records WHERE ts < ? ORDER BY ts LIMIT ?');
   const deleteRecord = db.prepare('DELETE FROM usage_records WHERE seq = ?');
   const deleteBody = db.prepare('DELETE FROM request_bodies WHERE record_id = ?');
+  const deleteText = db.prepare('DELETE FROM response_texts WHERE record_id = ?');
   const purgeChunk = db.transaction((cutoff: string) => {
     const rows = oldest.all(cutoff, CHUNK) as { seq: number; id: string }[];
     for (const { seq, id } of rows) {
       deleteBody.run(id);
+      deleteText.run(id);
       deleteRecord.run(seq);
     }
     return rows.length;

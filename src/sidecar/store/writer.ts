@@ -12,6 +12,8 @@ export interface RecordToStore {
   record: UsageRecord;
   /** Request body kept for replay (already size-capped and redacted by the caller). */
   requestBody?: string | undefined;
+  /** The answer's text kept for replay (already capped and redacted by the caller). */
+  responseText?: string | undefined;
 }
 
 export interface CommitResult {
@@ -55,17 +57,21 @@ export function createRecordWriter(db: Database, options: WriterOptions = {}): R
   const insertBody: Statement = db.prepare(
     'INSERT INTO request_bodies (record_id, body) VALUES (?, ?) ON CONFLICT (record_id) DO NOTHING',
   );
+  const insertText: Statement = db.prepare(
+    'INSERT INTO response_texts (record_id, text) VALUES (?, ?) ON CONFLICT (record_id) DO NOTHING',
+  );
   const listeners: CommitListener[] = [];
   let queue: Job[] = [];
   let scheduled = false;
 
   const insertJob = (job: Job, committed: UsageRecord[]): CommitResult => {
     let inserted = 0;
-    for (const { record, requestBody } of job.items) {
+    for (const { record, requestBody, responseText } of job.items) {
       if (insertRecord.run(toRow(record)).changes === 0) continue;
       inserted++;
       committed.push(record);
       if (requestBody !== undefined) insertBody.run(record.id, requestBody);
+      if (responseText !== undefined) insertText.run(record.id, responseText);
     }
     return { inserted, duplicates: job.items.length - inserted };
   };

@@ -103,7 +103,7 @@ describe('config schema', () => {
         loopWindowSeconds: 60,
       },
       pricing: { overrides: {} },
-      cache: { enabled: false, ttlSeconds: 86_400 },
+      cache: { enabled: false, ttlSeconds: 86_400, maxMegabytes: 256 },
       telemetry: { metrics: true },
       network: { caCerts: 'auto' },
     });
@@ -215,6 +215,7 @@ describe('overrides', () => {
     ).toEqual({
       enabled: false,
       ttlSeconds: 5,
+      maxMegabytes: 256,
     });
   });
 

@@ -1,0 +1,104 @@
+/**
+ * The budgets guard: before a call is forwarded, reserve its worst-case cost on every budget it
+ * counts for, or refuse it (429 `budget_exceeded`) when a blocking budget cannot take it; release
+ * the reservation once the call's record is committed (its actual cost is then in the books).
+ *
+ * Worst case: input tokens counted with the model's tokenizer (Claude's only approximated by
+ * cl100k, so 20% is added), all of them at the model's dearest input rate, plus the output the call
+ * may produce (its max_tokens-style cap × n, else limits.modelMaxOutputTokens / defaultMaxOutputTokens).
+ */
+import type { Config } from '../../config/schema.js';
+import type { Pricer } from '../../pricing/index.js';
+import { estimateInputTokens } from '../../usage/estimate.js';
+import { outputTokensToReserve } from '../limits/output-tokens.js';
+import type { Guard, GuardedCall } from '../proxy/guards.js';
+import { exceededMessage, tightest, unpricedMessage, warningText } from './figures.js';
+import type { BudgetLedger, BudgetStatus } from './ledger.js';
+
+/** Claude has no public tokenizer: its input estimate gets this margin so the reservation covers it. */
+const APPROXIMATE_INPUT_MARGIN = 1.2;
+
+export const REMAINING_HEADER = 'x-llmdev-budget-remaining-usd';
+export const WARNING_HEADER = 'x-llmdev-budget-warning';
+
+export interface BudgetGuardOptions {
+  ledger: BudgetLedger;
+  pricer: Pick<Pricer, 'maxCostUsd'>;
+  limits: Pick<Config['limits'], 'modelMaxOutputTokens' | 'defaultMaxOutputTokens'>;
+}
+
+/** The most a call can cost, in USD; null when its model has no price. */
+export function worstCaseCostUsd(
+  call: Pick<GuardedCall, 'kind' | 'json' | 'provider' | 'request' | 'ts'>,
+  pricer: BudgetGuardOptions['pricer'],
+  limits: BudgetGuardOptions['limits'],
+): number | null {
+  const model = call.request.model;
+  const counted = estimateInputTokens(call.kind, call.json);
+  const input = call.kind === 'anthropic.messages' ? Math.ceil(counted * APPROXIMATE_INPUT_MARGIN) : counted;
+  const output = outputTokensToReserve(call.kind, call.json, model, limits);
+  return pricer.maxCostUsd(call.provider, model, input, output, call.ts);
+}
+
+export function budgetGuard({ ledger, pricer, limits }: BudgetGuardOptions): Guard {
+  const subjectOf = (call: GuardedCall) => ({
+    provider: call.provider,
+    model: call.request.model,
+    tags: call.request.tags,
+  });
+  const headersFor = (indices: readonly number[]) => budgetHeaders(ledger, indices);
+
+  return {
+    name: 'budgets',
+    admit(call) {
+      const indices = ledger.matching(subjectOf(call));
+      if (indices.length === 0) return {};
+      const amount = worstCaseCostUsd(call, pricer, limits);
+      const result = ledger.reserve(indices, amount);
+      if (!result.ok) {
+        const message =
+          result.reason === 'unpriced'
+            ? unpricedMessage(result.budget, call.provider, call.request.model)
+            : exceededMessage(result.budget, amount ?? 0);
+        return {
+          rejected: {
+            status: 429,
+            kind: 'budget_exceeded',
+            code: 'budget_exceeded',
+            message,
+            // Retrying cannot help until spend resets or the limit is raised: stop the SDKs' retries.
+            headers: { ...headersFor(indices), 'x-should-retry': 'false' },
+          },
+        };
+      }
+      const { reservation } = result;
+      return { settle: () => reservation.release(), headers: headersFor(indices) };
+    },
+    headers(call) {
+      const indices = ledger.matching(subjectOf(call));
+      return indices.length === 0 ? undefined : headersFor(indices);
+    },
+  };
+}
+
+/** The tightest budget's remaining USD, and the warnings of budgets past their warnAt. */
+export function budgetHeaders(
+  ledger: Pick<BudgetLedger, 'remaining' | 'status'>,
+  indices: readonly number[],
+): Record<string, string> {
+  const headers: Record<string, string> = {};
+  const figures = indices.map((index) => ({ index, ...ledger.remaining(index) }));
+  const tight = tightest(figures);
+  if (tight) headers[REMAINING_HEADER] = tight.remainingUsd.toFixed(8);
+  const warnings: string[] = [];
+  for (const { index, level } of figures) {
+    if (level !== 'ok') warnings.push(warningText(ledger.status(index) as BudgetStatus, level));
+  }
+  if (warnings.length > 0) headers[WARNING_HEADER] = headerSafe(warnings.join('; '));
+  return headers;
+}
+
+/** Header values must be visible ASCII (budget names are free text). */
+function headerSafe(text: string): string {
+  return text.replace(/[^\x20-\x7e]/g, '?');
+}

@@ -1,0 +1,49 @@
+import { rateLimitGuard, TokenBucket } from '../../../src/sidecar/limits/rate-limit.js';
+import { admit } from '../../../src/sidecar/proxy/guards.js';
+import { guardedCall } from '../../helpers/guarded-call.js';
+
+describe('TokenBucket', () => {
+  it('lets a burst up to capacity through, then refills at the rate', () => {
+    const bucket = new TokenBucket(3, 3 / 60_000, 0); // 3 per minute
+    expect([bucket.take(0), bucket.take(0), bucket.take(0)].every((t) => t.ok)).toBe(true);
+    expect(bucket.take(0)).toEqual({ ok: false, retryAfterMs: 20_000 });
+    expect(bucket.take(19_999).ok).toBe(false);
+    expect(bucket.take(20_000 + 19_999 + 1).ok).toBe(true);
+    expect(bucket.full(1_000_000)).toBe(true);
+  });
+
+  it('a clock stepping back refills nothing', () => {
+    const bucket = new TokenBucket(1, 1 / 1000, 10_000);
+    expect(bucket.take(10_000).ok).toBe(true);
+    expect(bucket.take(5_000).ok).toBe(false);
+  });
+});
+
+describe('rateLimitGuard', () => {
+  const chat = (headers: Record<string, string>) =>
+    guardedCall('openai.chat', { model: 'gpt-4o-mini', messages: [] }, { headers });
+
+  it('429 rate_limit_exceeded with retry-after once a token passes requestsPerMinute', async () => {
+    let now = 0;
+    const guard = rateLimitGuard({ requestsPerMinute: 2, now: () => now });
+    const openai = { authorization: 'Bearer token-a' };
+    expect(await admit([guard], chat(openai))).toEqual({ settles: [] });
+    // The same token through the Anthropic SDK's header shares the bucket.
+    expect(await admit([guard], chat({ 'x-api-key': 'token-a' }))).toEqual({ settles: [] });
+    const refused = await admit([guard], chat(openai));
+    expect(refused).toEqual({
+      rejected: {
+        status: 429,
+        kind: 'rate_limited',
+        code: 'rate_limit_exceeded',
+        message:
+          'Rate limit: more than 2 requests per minute with this llmdev access token (limits.requestsPerMinute in llmdev.config.yaml). Retry in 30 s, or raise limits.requestsPerMinute.',
+        headers: { 'retry-after': '30', 'retry-after-ms': '30000' },
+      },
+    });
+    // Another token has its own bucket.
+    expect(await admit([guard], chat({ authorization: 'Bearer token-b' }))).toEqual({ settles: [] });
+    now = 30_000;
+    expect(await admit([guard], chat(openai))).toEqual({ settles: [] });
+  });
+});
