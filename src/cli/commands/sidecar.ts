@@ -28,6 +28,8 @@ export function sidecarCommand(): Command {
     .option('--data <dir>', 'directory of usage.db (default: sidecar.dataDir)')
     .option('--secrets <dir>', 'directory of the secret files (default: sidecar.secretsDir)')
     .action(async (flags: SidecarFlags) => {
+      const { loadSqliteDriver } = await import('../../sidecar/store/driver.js');
+      await loadSqliteDriver();
       const { runSidecar } = await import('../../sidecar/run.js');
       await runSidecar(flags);
     });

@@ -33,7 +33,7 @@ export async function loadUsageReport(query: UsageQuery, options: LoadOptions): 
   const { copyDatabaseFromVolume } = await import('./volume-copy.js');
   const copy = await copyDatabaseFromVolume(dir);
   try {
-    return reportFromDatabase(copy.file, query, `a copy of ${copy.origin}`);
+    return await reportFromDatabase(copy.file, query, `a copy of ${copy.origin}`);
   } finally {
     await copy.remove();
   }

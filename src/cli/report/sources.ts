@@ -3,10 +3,11 @@
  * sidecar token), or usage.db itself, opened read-only, with the same queries the sidecar runs, so
  * both sources give the same numbers.
  */
-import BetterSqlite3 from 'better-sqlite3';
+import type { Database } from 'better-sqlite3';
 import type { SidecarAccess } from '../../client/sidecar-api.js';
 import { answerError, sidecarFetch } from '../../client/sidecar-api.js';
 import { FileError } from '../../errors/index.js';
+import { loadSqliteDriver } from '../../sidecar/store/driver.js';
 import { MIGRATIONS } from '../../sidecar/store/migrations.js';
 import { createUsageQueries, type GroupBy, type Summary } from '../../sidecar/store/queries.js';
 import type { ReportSource, UsageReport } from './render.js';
@@ -38,8 +39,13 @@ export async function reportFromApi(access: SidecarAccess, query: UsageQuery): P
 }
 
 /** Reads `file` (a usage.db) read-only; `location` says where it is for the report's header. */
-export function reportFromDatabase(file: string, query: UsageQuery, location = file): UsageReport {
-  let db: BetterSqlite3.Database;
+export async function reportFromDatabase(
+  file: string,
+  query: UsageQuery,
+  location = file,
+): Promise<UsageReport> {
+  const BetterSqlite3 = await loadSqliteDriver();
+  let db: Database;
   try {
     db = new BetterSqlite3(file, { readonly: true, fileMustExist: true });
   } catch (cause) {
