@@ -5,7 +5,7 @@
  * paths with another method 405, and a handler that throws gets a 500 in the route's error format,
  * never a hung socket.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { Handler, RequestContext } from './context.js';
 import { type ErrorFormat, sendError } from './errors.js';
 
@@ -36,7 +36,7 @@ export function createRouter(routes: readonly Route[], onError: (error: unknown)
     const path = query === -1 ? url : url.slice(0, query);
     const search = query === -1 ? '' : url.slice(query);
     const methods = table.get(path) ?? table.get(`${path.slice(0, path.lastIndexOf('/') + 1)}*`);
-    const format = formatForPath(path);
+    const format = formatFor(path, req.headers);
     if (!methods) {
       sendError(res, format, {
         status: 404,
@@ -61,7 +61,7 @@ export function createRouter(routes: readonly Route[], onError: (error: unknown)
       res,
       path,
       search,
-      format: route.format,
+      format: req.headers['anthropic-version'] === undefined ? route.format : 'anthropic',
       body: EMPTY,
       json: undefined,
     };
@@ -92,4 +92,9 @@ function failed(ctx: RequestContext, error: unknown, onError: (error: unknown) =
 /** Anthropic's paths answer in Anthropic's error format, everything else in OpenAI's. */
 export function formatForPath(path: string): ErrorFormat {
   return path.startsWith('/v1/messages') ? 'anthropic' : 'openai';
+}
+
+/** Paths both APIs share (`/v1/models`) are told apart by the header every Anthropic client sends. */
+function formatFor(path: string, headers: IncomingHttpHeaders): ErrorFormat {
+  return headers['anthropic-version'] === undefined ? formatForPath(path) : 'anthropic';
 }

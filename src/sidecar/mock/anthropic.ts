@@ -46,3 +46,22 @@ export function anthropicStream(turn: MockTurn): string[] {
     event('message_stop', {}),
   ];
 }
+
+const MOCK_ANTHROPIC_MODELS = ['claude-sonnet-4-5', 'claude-haiku-4-5', 'claude-opus-4-1'];
+
+const model = (id: string, created: Date): Json => ({
+  type: 'model',
+  id,
+  display_name: `${id} (llmdev mock)`,
+  created_at: created.toISOString(),
+});
+
+export function anthropicModelsList(created: Date): Json {
+  const data = MOCK_ANTHROPIC_MODELS.map((id) => model(id, created));
+  return { data, has_more: false, first_id: data[0]?.id ?? null, last_id: data.at(-1)?.id ?? null };
+}
+
+/** `GET /v1/models/{id}`: the mock serves any model id, as it does for calls. */
+export function anthropicModelInfo(id: string, created: Date): Json {
+  return model(id, created);
+}

@@ -6,19 +6,21 @@
  * API requires get the real API's 400, so such bugs show before going live.
  */
 import { Readable } from 'node:stream';
+import type { ProviderName } from '../../config/schema.js';
 import type { ApiKind } from '../../usage/endpoints.js';
 import { countTextTokens, estimateInputTokens, preloadEncodings } from '../../usage/estimate.js';
 import { errorBody } from '../http/errors.js';
 import type { ProviderStates } from '../providers.js';
 import type { CallControl, ProviderResponse } from '../proxy/provider-response.js';
-import { anthropicMessage, anthropicStream } from './anthropic.js';
+import { anthropicMessage, anthropicModelInfo, anthropicModelsList, anthropicStream } from './anthropic.js';
 import * as openai from './openai.js';
 import { mockReplyText } from './reply.js';
 
 type Json = Record<string, unknown>;
 
 export interface MockRequest {
-  /** The billed API, or null for `GET /v1/models` and `POST /v1/messages/count_tokens`. */
+  provider: ProviderName;
+  /** The billed API, or null for the models list and `POST /v1/messages/count_tokens`. */
   kind: ApiKind | null;
   path: string;
   body: Json;
@@ -26,6 +28,18 @@ export interface MockRequest {
   id: string;
   now: Date;
   control: CallControl;
+}
+
+/** The unbilled calls: count_tokens, and the models list or one model, in the provider's format. */
+function unbilledReply(provider: ProviderName, path: string, body: Json, now: Date): Json {
+  if (path === '/v1/messages/count_tokens')
+    return { input_tokens: estimateInputTokens('anthropic.messages', body) };
+  const created = Math.floor(now.getTime() / 1000);
+  const modelId = path.startsWith('/v1/models/')
+    ? decodeURIComponent(path.slice('/v1/models/'.length))
+    : null;
+  if (provider === 'anthropic') return modelId ? anthropicModelInfo(modelId, now) : anthropicModelsList(now);
+  return modelId ? openai.modelInfo(modelId, created) : openai.modelsList(created);
 }
 
 const REQUIRED: Record<ApiKind, string[]> = {
@@ -36,14 +50,20 @@ const REQUIRED: Record<ApiKind, string[]> = {
   'anthropic.messages': ['model', 'max_tokens', 'messages'],
 };
 
-export function mockResponse({ kind, path, body, id, now, control }: MockRequest): ProviderResponse {
+export function mockResponse({
+  provider,
+  kind,
+  path,
+  body,
+  id,
+  now,
+  control,
+}: MockRequest): ProviderResponse {
   const created = Math.floor(now.getTime() / 1000);
-  const anthropic = path.startsWith('/v1/messages');
+  const anthropic = provider === 'anthropic';
   const headers = { [anthropic ? 'request-id' : 'x-request-id']: `mock_${id}` };
   if (kind === null) {
-    const json = anthropic
-      ? { input_tokens: estimateInputTokens('anthropic.messages', body) }
-      : openai.modelsList(created);
+    const json = unbilledReply(provider, path, body, now);
     return jsonResponse(200, headers, JSON.stringify(json), control);
   }
   const missing = REQUIRED[kind].find((field) => body[field] === undefined);

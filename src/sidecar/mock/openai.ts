@@ -229,9 +229,18 @@ const MOCK_OPENAI_MODELS = [
   'text-embedding-3-small',
 ];
 
+const model = (id: string, created: number): Json => ({
+  id,
+  object: 'model',
+  created,
+  owned_by: 'llmdev-mock',
+});
+
 export function modelsList(created: number): Json {
-  return {
-    object: 'list',
-    data: MOCK_OPENAI_MODELS.map((id) => ({ id, object: 'model', created, owned_by: 'llmdev-mock' })),
-  };
+  return { object: 'list', data: MOCK_OPENAI_MODELS.map((id) => model(id, created)) };
+}
+
+/** `GET /v1/models/{id}`: the mock serves any model id, as it does for calls. */
+export function modelInfo(id: string, created: number): Json {
+  return model(id, created);
 }

@@ -129,7 +129,15 @@ function send(
 ): Promise<ProviderResponse> | ProviderResponse {
   if (provider.mode === 'mock') {
     const { id, now, json, control } = request;
-    return mockResponse({ kind: route.kind, path: route.path, body: json, id, now, control });
+    return mockResponse({
+      provider: route.provider,
+      kind: route.kind,
+      path: route.path,
+      body: json,
+      id,
+      now,
+      control,
+    });
   }
   return deps.upstream.send({
     provider,
@@ -382,8 +390,18 @@ async function answer(
 }
 
 /** Models list and count_tokens: forwarded (or mocked) as they are, not billed, not recorded. */
-function passThroughHandler(route: ProxyRoute, deps: PipelineDeps): Handler {
+/**
+ * Unbilled calls, passed through unrecorded. `/v1/models[/id]` exists in both APIs: a request in
+ * Anthropic's format (its SDK always sends `anthropic-version`) goes to Anthropic.
+ */
+function passThroughHandler(shared: ProxyRoute, deps: PipelineDeps): Handler {
   return async (ctx) => {
+    const route: ProxyRoute = {
+      ...shared,
+      path: ctx.path,
+      provider:
+        shared.path.startsWith('/v1/models') && ctx.format === 'anthropic' ? 'anthropic' : shared.provider,
+    };
     const provider = deps.providers()[route.provider];
     const id = deps.newId();
     const headers = {

@@ -14,7 +14,9 @@ export const PROXY_ROUTES: readonly ProxyRoute[] = [
   route('POST', '/v1/responses', 'openai'),
   route('POST', '/v1/embeddings', 'openai'),
   route('POST', '/v1/completions', 'openai'),
+  // Both APIs list models here; an Anthropic client's requests go to Anthropic (see pipeline.ts).
   route('GET', '/v1/models', 'openai'),
+  route('GET', '/v1/models/*', 'openai'),
   route('POST', '/v1/messages', 'anthropic'),
   route('POST', '/v1/messages/count_tokens', 'anthropic'),
 ];

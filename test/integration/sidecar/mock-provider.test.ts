@@ -131,6 +131,17 @@ describe('mock provider (no API keys)', () => {
     const models = [];
     for await (const model of h.openai.models.list()) models.push(model.id);
     expect(models).toContain('gpt-4o-mini');
+    expect(await h.openai.models.retrieve('gpt-4o')).toMatchObject({ id: 'gpt-4o', object: 'model' });
+  });
+
+  it('Anthropic models, the list and one', async () => {
+    const ids = [];
+    for await (const model of h.anthropic.models.list()) ids.push(model.id);
+    expect(ids).toContain('claude-sonnet-4-5');
+    expect(await h.anthropic.models.retrieve('claude-opus-4-1')).toMatchObject({
+      type: 'model',
+      id: 'claude-opus-4-1',
+    });
   });
 
   it('Anthropic messages, streaming and not, and count_tokens', async () => {

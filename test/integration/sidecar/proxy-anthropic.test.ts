@@ -105,3 +105,21 @@ describe('Anthropic messages', () => {
     expect(h.records()).toHaveLength(before);
   });
 });
+
+describe('Anthropic models', () => {
+  it('the list and one model go to Anthropic with its key, told apart by anthropic-version', async () => {
+    const ids = [];
+    for await (const model of h.anthropic.models.list()) ids.push(model.id);
+    expect(ids).toContain('claude-sonnet-4-5-20250929');
+    expect(lastUpstream()?.headers['x-api-key']).toBe(ANTHROPIC_KEY);
+    const model = await h.anthropic.models.retrieve('claude-haiku-4-5-20251001');
+    expect(model).toMatchObject({ type: 'model', id: 'claude-haiku-4-5-20251001' });
+    expect(lastUpstream()).toMatchObject({ method: 'GET', url: '/v1/models/claude-haiku-4-5-20251001' });
+  });
+
+  it('errors reach an Anthropic client in its own format', async () => {
+    const res = await fetch(`${h.url}/v1/models`, { headers: { 'anthropic-version': '2023-06-01' } });
+    expect(res.status).toBe(401);
+    expect(await res.json()).toMatchObject({ type: 'error', error: { type: 'authentication_error' } });
+  });
+});

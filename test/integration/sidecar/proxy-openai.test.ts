@@ -205,6 +205,12 @@ describe('OpenAI embeddings, completions and models', () => {
     expect(lastUpstream().headers.authorization).toBe(`Bearer ${OPENAI_KEY}`);
     expect(h.records()).toHaveLength(before);
   });
+
+  it('one model is passed through too', async () => {
+    const model = await h.openai.models.retrieve('gpt-4o-mini');
+    expect(model).toMatchObject({ id: 'gpt-4o-mini', object: 'model' });
+    expect(lastUpstream()).toMatchObject({ method: 'GET', url: '/v1/models/gpt-4o-mini' });
+  });
 });
 
 describe('stored request bodies', () => {

@@ -9,6 +9,7 @@ const read = async (body: AsyncIterable<Buffer>) => {
 };
 const request = (kind: Parameters<typeof mockResponse>[0]['kind'], path: string, body: object) =>
   mockResponse({
+    provider: path.startsWith('/v1/messages') ? 'anthropic' : 'openai',
     kind,
     path,
     body: body as Record<string, unknown>,
@@ -99,6 +100,7 @@ describe('mockResponse', () => {
   it('stops a stream when the call is aborted', async () => {
     const control = new CallControl();
     const response = mockResponse({
+      provider: 'anthropic',
       kind: 'anthropic.messages',
       path: '/v1/messages',
       body: { model: 'claude-sonnet-4-0', max_tokens: 5, stream: true, messages: [] },
