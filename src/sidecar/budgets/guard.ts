@@ -6,12 +6,14 @@
  * Worst case: input tokens counted with the model's tokenizer (Claude's only approximated by
  * cl100k, so 20% is added), all of them at the model's dearest input rate, plus the output the call
  * may produce (its max_tokens-style cap × n, else limits.modelMaxOutputTokens / defaultMaxOutputTokens).
+ * A call with no cap of its own under a blocking budget is given the assumed one (OUTPUT_CAPPED_HEADER
+ * says so), so no call can outspend its reservation.
  */
 import type { Config } from '../../config/schema.js';
 import type { Pricer } from '../../pricing/index.js';
 import { estimateInputTokens } from '../../usage/estimate.js';
-import { outputTokensToReserve } from '../limits/output-tokens.js';
-import type { Guard, GuardedCall } from '../proxy/guards.js';
+import { assumedOutputCap, outputTokensToReserve, requestedOutputTokens } from '../limits/output-tokens.js';
+import type { Admission, Guard, GuardedCall } from '../proxy/guards.js';
 import { exceededMessage, tightest, unpricedMessage, warningText } from './figures.js';
 import type { BudgetLedger, BudgetStatus } from './ledger.js';
 
@@ -50,7 +52,7 @@ export function budgetGuard({ ledger, pricer, limits }: BudgetGuardOptions): Gua
 
   return {
     name: 'budgets',
-    admit(call) {
+    admit(call): Admission {
       const indices = ledger.matching(subjectOf(call));
       if (indices.length === 0) return {};
       const amount = worstCaseCostUsd(call, pricer, limits);
@@ -72,7 +74,12 @@ export function budgetGuard({ ledger, pricer, limits }: BudgetGuardOptions): Gua
         };
       }
       const { reservation } = result;
-      return { settle: () => reservation.release(), headers: headersFor(indices) };
+      const admitted = { settle: () => reservation.release(), headers: headersFor(indices) };
+      // Reserved at the assumed cap: under a blocking budget the call must not produce more, so it
+      // gets that cap (a call without one could otherwise outspend its reservation).
+      const uncapped = requestedOutputTokens(call.kind, call.json) === null;
+      if (!uncapped || !indices.some((index) => ledger.isBlocking(index))) return admitted;
+      return { ...admitted, outputCap: assumedOutputCap(call.request.model, limits) };
     },
     headers(call) {
       const indices = ledger.matching(subjectOf(call));

@@ -122,6 +122,11 @@ export class BudgetLedger {
     }
   }
 
+  /** Whether the budget refuses calls (action block) rather than only warning. */
+  isBlocking(index: number): boolean {
+    return this.#books[index]?.budget.action === 'block';
+  }
+
   /** Indices of the budgets a call counts for. */
   matching(subject: BudgetSubject): number[] {
     const indices: number[] = [];

@@ -39,19 +39,37 @@ export function billedChoices(kind: ApiKind, body: Json): number {
   return Math.max(1, n, bestOf);
 }
 
-/**
- * Output tokens to reserve for a call: its own cap, else `limits.modelMaxOutputTokens[model]`,
- * else `limits.defaultMaxOutputTokens`; times its billed choices.
- */
+type OutputLimits = Pick<Config['limits'], 'modelMaxOutputTokens' | 'defaultMaxOutputTokens'>;
+
+/** The cap assumed for a request that sets none: `limits.modelMaxOutputTokens[model]`, else the default. */
+export function assumedOutputCap(model: string, limits: OutputLimits): number {
+  return limits.modelMaxOutputTokens[model] ?? limits.defaultMaxOutputTokens;
+}
+
+/** Output tokens to reserve for a call: its own cap, else the assumed one; times its billed choices. */
 export function outputTokensToReserve(
   kind: ApiKind,
   body: Json,
   model: string,
-  limits: Pick<Config['limits'], 'modelMaxOutputTokens' | 'defaultMaxOutputTokens'>,
+  limits: OutputLimits,
 ): number {
-  const cap =
-    requestedOutputTokens(kind, body) ?? limits.modelMaxOutputTokens[model] ?? limits.defaultMaxOutputTokens;
+  const cap = requestedOutputTokens(kind, body) ?? assumedOutputCap(model, limits);
   return cap * billedChoices(kind, body);
+}
+
+/** The field that caps output in each API (the current one for chat: it also bounds reasoning). */
+const CAP_FIELD: Record<ApiKind, OutputCapField | null> = {
+  'openai.chat': 'max_completion_tokens',
+  'openai.completions': 'max_tokens',
+  'openai.responses': 'max_output_tokens',
+  'anthropic.messages': 'max_tokens',
+  'openai.embeddings': null,
+};
+
+/** `body` with its API's output cap set to `cap` (unchanged when the API has no output). */
+export function withOutputCap(kind: ApiKind, body: Readonly<Record<string, unknown>>, cap: number) {
+  const field = CAP_FIELD[kind];
+  return field === null ? body : { ...body, [field]: cap };
 }
 
 /** The first output-cap field above `max`, if any (the per-request cap). */

@@ -64,7 +64,13 @@ export interface GuardAnswer {
 export type Admission =
   | { rejected: ApiError }
   | { answer: GuardAnswer }
-  | { settle?: Settle | undefined; headers?: Record<string, string> | undefined; capture?: boolean };
+  | {
+      settle?: Settle | undefined;
+      headers?: Record<string, string> | undefined;
+      capture?: boolean;
+      /** The call must not produce more output tokens than this: the request sets no cap, so one is set. */
+      outputCap?: number;
+    };
 
 export interface Guard {
   readonly name: string;
@@ -76,12 +82,13 @@ export interface Guard {
 export type AdmissionResult =
   | { rejected: ApiError }
   | { answer: GuardAnswer }
-  | { settles: Settle[]; headers?: Record<string, string>; capture?: boolean };
+  | { settles: Settle[]; headers?: Record<string, string>; capture?: boolean; outputCap?: number };
 
 export async function admit(guards: readonly Guard[], call: GuardedCall): Promise<AdmissionResult> {
   const settles: Settle[] = [];
   let headers: Record<string, string> | undefined;
   let capture = false;
+  let outputCap: number | undefined;
   for (const [position, guard] of guards.entries()) {
     const pending = guard.admit(call);
     // Most guards answer synchronously: no extra turn of the microtask queue for them.
@@ -100,9 +107,15 @@ export async function admit(guards: readonly Guard[], call: GuardedCall): Promis
     if (admission.settle) settles.push(admission.settle);
     if (admission.headers) headers = { ...headers, ...admission.headers };
     if (admission.capture) capture = true;
+    if (admission.outputCap !== undefined) outputCap = Math.min(outputCap ?? Infinity, admission.outputCap);
   }
-  return headers || capture
-    ? { settles, ...(headers && { headers }), ...(capture && { capture }) }
+  return headers || capture || outputCap !== undefined
+    ? {
+        settles,
+        ...(headers && { headers }),
+        ...(capture && { capture }),
+        ...(outputCap !== undefined && { outputCap }),
+      }
     : { settles };
 }
 

@@ -12,11 +12,12 @@ import type { TokenUsage } from '../../usage/record.js';
 import type { Handler, RequestContext } from '../http/context.js';
 import { type ApiError, sendError } from '../http/errors.js';
 import type { Method } from '../http/router.js';
+import { withOutputCap } from '../limits/output-tokens.js';
 import type { Logger } from '../log.js';
 import { mockResponse } from '../mock/index.js';
 import type { ProviderState, ProviderStates } from '../providers.js';
 import type { RecordWriter } from '../store/writer.js';
-import { parseCallRequest } from './call-request.js';
+import { type CallRequest, parseCallRequest } from './call-request.js';
 import {
   interrupted,
   NO_USAGE,
@@ -63,6 +64,9 @@ export interface PipelineDeps {
   maxStoredBodyBytes: number | null;
   upstreamTimeoutSeconds: number;
 }
+
+/** Set on a response when the sidecar capped the call's output (a blocking budget, no cap of its own). */
+export const OUTPUT_CAPPED_HEADER = 'x-llmdev-output-capped';
 
 export class ClientClosedError extends Error {
   constructor() {
@@ -194,6 +198,7 @@ function billedCallHandler(route: ProxyRoute, kind: ApiKind, deps: PipelineDeps)
       return;
     }
     Object.assign(headers, admission.headers);
+    const upstream = capOutput(kind, parsed.call, admission.outputCap, headers);
     let settled = false;
     const settleAll: Settle = (record, response) => {
       if (settled) return;
@@ -208,7 +213,7 @@ function billedCallHandler(route: ProxyRoute, kind: ApiKind, deps: PipelineDeps)
       res: ctx.res,
       format: ctx.format,
       kind,
-      requestJson: parsed.call.upstreamJson,
+      requestJson: upstream.json,
       hideUsageChunk: parsed.call.hideUsageChunk,
       headers,
       control: watch.control,
@@ -222,8 +227,8 @@ function billedCallHandler(route: ProxyRoute, kind: ApiKind, deps: PipelineDeps)
       const response = await send(route, provider, ctx, deps, {
         id: call.id,
         now: ts,
-        json: parsed.call.upstreamJson,
-        body: parsed.call.upstreamBody,
+        json: upstream.json,
+        body: upstream.body,
         control: watch.control,
       });
       const streaming = isEventStream(response) && response.status < 300;
@@ -314,6 +319,19 @@ async function commitGuarded(
     });
     return false;
   }
+}
+
+/** The body sent upstream: the guards' output cap set when the request had none (and a header says so). */
+function capOutput(
+  kind: ApiKind,
+  request: CallRequest,
+  outputCap: number | undefined,
+  headers: Record<string, string>,
+): { json: Record<string, unknown>; body: Buffer } {
+  if (outputCap === undefined) return { json: request.upstreamJson, body: request.upstreamBody };
+  headers[OUTPUT_CAPPED_HEADER] = String(outputCap);
+  const json = withOutputCap(kind, request.upstreamJson, outputCap);
+  return { json, body: Buffer.from(JSON.stringify(json)) };
 }
 
 /** A call a guard refused (budget, rate limit, loop, output cap): recorded with its error, cost 0. */

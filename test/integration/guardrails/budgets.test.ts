@@ -174,6 +174,36 @@ describe('budgets by provider, in the Anthropic format, with warnings', () => {
   });
 });
 
+describe('a call without an output cap', () => {
+  let h: GuardrailsHarness;
+  beforeAll(async () => {
+    h = await startGuardrails({
+      config: {
+        budgets: [{ name: 'daily', scope: 'total', period: 'day', limitUsd: 1 }],
+        pricing: { overrides: PRICES },
+        limits: { defaultMaxOutputTokens: 512 },
+      },
+    });
+  });
+  afterAll(() => h.close());
+  const sentUpstream = () => JSON.parse(h.fake.received.at(-1)?.body ?? '{}') as Record<string, unknown>;
+
+  it('is sent with the cap it was reserved at under a blocking budget, and told so', async () => {
+    const { max_tokens: _cap, ...uncapped } = CHAT;
+    const completion = await h.openai.chat.completions.create(uncapped).withResponse();
+    expect(completion.response.headers.get('x-llmdev-output-capped')).toBe('512');
+    expect(sentUpstream()).toMatchObject({ max_completion_tokens: 512 });
+    expect(uncapped).not.toHaveProperty('max_tokens');
+  });
+
+  it('keeps its own cap untouched', async () => {
+    const completion = await h.openai.chat.completions.create(CHAT).withResponse();
+    expect(completion.response.headers.get('x-llmdev-output-capped')).toBeNull();
+    expect(sentUpstream()).toMatchObject({ max_tokens: 300 });
+    expect(sentUpstream()).not.toHaveProperty('max_completion_tokens');
+  });
+});
+
 describe('periods, restarts and the mock provider', () => {
   let h: GuardrailsHarness;
   beforeAll(async () => {

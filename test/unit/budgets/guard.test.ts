@@ -98,6 +98,26 @@ describe('budgetGuard', () => {
     expect(ledger.status(0)).toMatchObject({ reservedUsd: 0, inFlight: 0 });
   });
 
+  it('gives a call without an output cap the one it was reserved at, under a blocking budget only', async () => {
+    const { guard } = setup();
+    const uncapped = guardedCall('openai.chat', { model: 'capped-model', messages: MESSAGES });
+    const result = (await admit([guard], uncapped)) as Extract<AdmissionResult, { settles: unknown }>;
+    expect(result.outputCap).toBe(50);
+    const own = (await admit([guard], chat(10))) as Extract<AdmissionResult, { settles: unknown }>;
+    expect(own.outputCap).toBeUndefined();
+    const warnOnly = guardedCall(
+      'openai.chat',
+      { model: 'capped-model', messages: MESSAGES },
+      { headers: { 'x-llmdev-tags': 'team=search' } },
+    );
+    const ledger = new BudgetLedger([config.budgets[1] as (typeof config.budgets)[number]], {
+      now: () => Date.parse('2025-06-15T12:00:00Z'),
+    });
+    const warnGuard = budgetGuard({ ledger, pricer, limits: config.limits });
+    const warned = (await admit([warnGuard], warnOnly)) as Extract<AdmissionResult, { settles: unknown }>;
+    expect(warned.outputCap).toBeUndefined();
+  });
+
   it('refuses with 429 budget_exceeded, no retries, when the worst case does not fit', async () => {
     const { ledger, guard } = setup();
     ledger.commit([

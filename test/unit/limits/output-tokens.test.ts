@@ -1,10 +1,12 @@
 import { parseConfig } from '../../../src/config/load.js';
 import { outputCapGuard } from '../../../src/sidecar/limits/output-cap.js';
 import {
+  assumedOutputCap,
   billedChoices,
   outputTokensToReserve,
   overCap,
   requestedOutputTokens,
+  withOutputCap,
 } from '../../../src/sidecar/limits/output-tokens.js';
 import { admit } from '../../../src/sidecar/proxy/guards.js';
 import { guardedCall } from '../../helpers/guarded-call.js';
@@ -48,6 +50,21 @@ describe('output tokens', () => {
       field: 'max_output_tokens',
       value: 101,
     });
+  });
+});
+
+describe('setting an output cap', () => {
+  it('uses each API’s own field, and the one for chat that also bounds reasoning', () => {
+    expect(withOutputCap('openai.chat', { model: 'm' }, 7)).toEqual({ model: 'm', max_completion_tokens: 7 });
+    expect(withOutputCap('openai.completions', {}, 7)).toEqual({ max_tokens: 7 });
+    expect(withOutputCap('openai.responses', {}, 7)).toEqual({ max_output_tokens: 7 });
+    expect(withOutputCap('anthropic.messages', {}, 7)).toEqual({ max_tokens: 7 });
+    expect(withOutputCap('openai.embeddings', { input: 'x' }, 7)).toEqual({ input: 'x' });
+  });
+
+  it('assumes the per-model cap, else the default', () => {
+    expect(assumedOutputCap('gpt-5', limits)).toBe(32_000);
+    expect(assumedOutputCap('other', limits)).toBe(4096);
   });
 });
 
