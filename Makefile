@@ -6,7 +6,7 @@ LLMDEV := node dist/cli/main.js
 # Extra flags for the llmdev command behind a target, e.g. `make up ARGS=--no-cache`.
 ARGS ?=
 
-.PHONY: help deps build engine base-images test-tools up down status logs shell doctor demo test lint bench clean
+.PHONY: help deps build engine base-images test-tools up down status logs shell doctor demo test scan lint bench clean
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -63,6 +63,10 @@ test: deps base-images test-tools ## everything CI runs: lint, unit, integration
 	npm run lint
 	npm test
 	npm run test:e2e
+	$(MAKE) --no-print-directory scan
+
+scan: build ## look for leaked keys in files, git history, the images and container logs (`llmdev secrets scan`)
+	$(LLMDEV) secrets scan $(ARGS)
 
 bench: build base-images ## benchmarks (figures go in BENCHMARKS.md)
 	npm run bench

@@ -97,8 +97,46 @@ export function secretsCommand(): Command {
         });
       }
     });
+  secrets
+    .command('scan')
+    .description(
+      'look for stored secret values and key-shaped strings in files, git history, images and container logs (no flag: all); exit 1 naming each hit, never the value',
+    )
+    .option('--files', 'the working tree (git-ignored files too; not .git, .secrets, node_modules)')
+    .option('--git', 'every object reachable from any git ref')
+    .option('--images', "every layer and config of the project's images (docker save, streamed)")
+    .option('--logs', "the project's container logs and metadata")
+    .option('--json', 'machine-readable report on stdout')
+    .option(...DIR_OPTION)
+    .action(async (flags: DirFlags & ScanFlags) => {
+      const [{ scanProject, SCAN_SOURCES }, { formatReport }, { SecretError }] = await Promise.all([
+        import('../../secrets/scan/index.js'),
+        import('../../secrets/scan/format.js'),
+        import('../../errors/index.js'),
+      ]);
+      const named = SCAN_SOURCES.filter((source) => flags[source]);
+      const report = await scanProject({
+        projectDir: resolve(flags.dir),
+        sources: named.length > 0 ? named : SCAN_SOURCES,
+        explicit: named.length > 0,
+      });
+      if (flags.json) emitJson({ ok: report.findings.length === 0, ...report });
+      for (const line of formatReport(report)) say(line);
+      const count = report.findings.length;
+      if (count > 0) {
+        throw new SecretError(
+          `${count} leak${count === 1 ? '' : 's'} found (listed above, values not shown)`,
+          {
+            hint: 'Remove each value from where it is listed and rotate the key (assume it was copied). A fake key-shaped string (a test fixture) can be allowed by its fingerprint or path in .llmdev-scan-allow.',
+          },
+        );
+      }
+      say('llmdev: no leaks found');
+    });
   return secrets;
 }
+
+type ScanFlags = Partial<Record<'files' | 'git' | 'images' | 'logs' | 'json', boolean>>;
 
 async function readValue(name: string, fromEnv: string | undefined): Promise<string> {
   const { UsageError } = await import('../../errors/index.js');

@@ -15,6 +15,9 @@ import { execa } from 'execa';
 import { stringify } from 'yaml';
 import { type ComposeProject, loadComposeProject } from '../../../src/docker/compose.js';
 import { PACKAGE_ROOT } from '../../../src/meta/index.js';
+import { scanImageArchive } from '../../../src/secrets/scan/images.js';
+import type { Match, ScanRules } from '../../../src/secrets/scan/matcher.js';
+import { scanStream } from '../../../src/secrets/scan/stream.js';
 import { type CliResult, runCli } from '../../helpers/cli.js';
 
 /** The SDK versions the repository itself uses, installed in the workspace by npm. */
@@ -188,32 +191,36 @@ export async function containerId(composeName: string, service: string): Promise
   return id;
 }
 
-/** Whether `needle` occurs in the bytes of `docker save <image>` (every layer, config and history). */
+/**
+ * The needles that occur in `docker save <image>` (every layer, config and history entry), found
+ * by the scanner of `llmdev secrets scan --images`.
+ */
 export async function imageContains(image: string, needles: readonly string[]): Promise<string[]> {
-  const save = execa('docker', ['save', image], { buffer: false, stdout: 'pipe' });
-  const found = await streamContains(save.stdout, needles);
-  await save;
-  return found;
+  const { hits } = await scanImageArchive([image], needleRules(needles));
+  return foundNeedles(
+    needles,
+    hits.map((hit) => hit.match),
+  );
 }
 
-/** The needles that occur anywhere in a byte stream, across chunk boundaries. */
+/** The needles that occur anywhere in a byte stream (a log), by the same scanner. */
 export async function streamContains(
   stream: AsyncIterable<Buffer>,
   needles: readonly string[],
 ): Promise<string[]> {
-  const patterns = needles.map((needle) => Buffer.from(needle));
-  const keep = Math.max(...patterns.map((p) => p.length)) - 1;
-  const found = new Set<string>();
-  let tail = Buffer.alloc(0);
-  for await (const chunk of stream) {
-    const window = Buffer.concat([tail, chunk]);
-    patterns.forEach((pattern, i) => {
-      if (window.includes(pattern)) found.add(needles[i] as string);
-    });
-    tail = window.subarray(Math.max(0, window.length - keep));
-  }
-  return [...found];
+  const matches: Match[] = [];
+  await scanStream(stream, needleRules(needles), false, (match) => matches.push(match));
+  return foundNeedles(needles, matches);
 }
+
+const needleRules = (needles: readonly string[]): ScanRules => ({
+  secrets: needles.map((value, i) => ({ name: String(i), value })),
+  patterns: false,
+});
+
+const foundNeedles = (needles: readonly string[], matches: readonly Match[]): string[] => [
+  ...new Set(matches.map((match) => needles[Number(match.secret)] as string)),
+];
 
 /** Fails with the command's output, so a failure says why. */
 export function expectSuccess(result: CliResult): CliResult {
