@@ -45,7 +45,7 @@ export interface UsageReporterOptions {
   url: string;
   token: Secret;
   fetch?: typeof globalThis.fetch;
-  /** Most records held; beyond it the oldest are dropped. Default 10,000. */
+  /** Most records held (besides one batch in flight); beyond it the oldest are dropped. Default 10,000. */
   maxQueue?: number;
   /** Most records per request. Default 100. */
   batchSize?: number;
@@ -201,9 +201,12 @@ export function createUsageReporter(options: UsageReporterOptions): UsageReporte
   }
 
   function trim(): void {
-    const excess = queue.length + inFlight - maxQueue;
+    // A batch in flight cannot be recalled (it may get stored), and it holds the oldest records:
+    // dropping from the queue meanwhile would drop newer ones. So only the queue is bounded; a
+    // failed batch comes back at its front and is trimmed first.
+    const excess = queue.length - maxQueue;
     if (excess <= 0) return;
-    stats.dropped += queue.splice(0, Math.min(excess, queue.length)).length;
+    stats.dropped += queue.splice(0, excess).length;
     if (!warnedFull) {
       warnedFull = true;
       warn(

@@ -114,7 +114,8 @@ describe('llmdev init in a Node.js project', () => {
 
     const makefile = await read('Makefile');
     expect(makefile.startsWith('up:\n\t./start.sh\n\n# >>> llmdev')).toBe(true);
-    const dryRun = (target: string) => execa('make', ['-n', target], { cwd: dir });
+    // --no-print-directory: under `make test` the inherited MAKELEVEL adds "Entering directory" lines.
+    const dryRun = (target: string) => execa('make', ['-n', '--no-print-directory', target], { cwd: dir });
     expect((await dryRun('up')).stdout).toBe('./start.sh'); // theirs, untouched
     expect((await dryRun('llmdev-up')).stdout).toBe('npx llmdev up');
     expect((await dryRun('usage')).stdout).toBe('npx llmdev usage');

@@ -116,6 +116,33 @@ describe('usage reporter', () => {
     expect(net.sent.flatMap((batch) => batch.ids).sort()).toEqual(['rec-5', 'rec-6', 'rec-7']);
   });
 
+  it('drops the oldest even when reports arrive while a batch is in flight and then fails', async () => {
+    let failInFlight: (() => void) | undefined;
+    let up = false;
+    const net = network(202);
+    const fetch: typeof globalThis.fetch = (url, init) => {
+      if (up) return net.fetch(url, init);
+      return new Promise<Response>((_resolve, reject) => {
+        failInFlight = () => reject(new TypeError('fetch failed'));
+      });
+    };
+    const { r } = reporter(fetch, { maxQueue: 5, batchSize: 5, retryInitialMs: 10_000 });
+    for (let i = 0; i < 5; i++) r.report(record(i));
+    while (!failInFlight) await new Promise((resolve) => setTimeout(resolve, 1));
+    for (let i = 5; i < 8; i++) r.report(record(i)); // rec-0..4 are out: these are the newest
+    failInFlight();
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(r.stats()).toMatchObject({ pending: 5, dropped: 3 });
+    up = true;
+    expect(await r.flush()).toMatchObject({ pending: 0, sent: 5, dropped: 3 });
+    expect(net.sent.flatMap((batch) => batch.ids).sort()).toEqual([
+      'rec-3',
+      'rec-4',
+      'rec-5',
+      'rec-6',
+      'rec-7',
+    ]);
+  });
   it('does not retry what the sidecar refuses as invalid, and says why', async () => {
     const net = network(400);
     const { r, warnings } = reporter(net.fetch);
