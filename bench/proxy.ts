@@ -8,24 +8,27 @@
  * through the sidecar, alternating in rounds so drift on a shared machine hits both alike; then
  * ingest throughput (batches of 100 records); then the sidecar's RSS after 100k proxied requests.
  *
- * The sidecar runs with the Node settings the usage-logger image uses (SIDECAR_NODE_FLAGS,
- * SIDECAR_ENV below): a small V8 young generation and two malloc arenas keep its RSS low.
+ * The sidecar runs with the node flags and environment the usage-logger image runs it with, read
+ * from docker/usage-logger/Dockerfile (bench/lib/image-runtime.ts).
  *
  * Options (environment): BENCH_RATE (500 req/s), BENCH_SECONDS per round and path (5),
  * BENCH_ROUNDS (3), BENCH_INGEST_RECORDS (100000), BENCH_TOTAL_REQUESTS (100000),
- * BENCH_SIDECAR_NODE_FLAGS (node flags of the sidecar, e.g. to try others or add --trace-gc),
+ * BENCH_SIDECAR_NODE_FLAGS (replaces the image's node flags, e.g. to try others or add --trace-gc),
  * BENCH_SIDECAR_LOG (a file to copy the sidecar's stdout to), BENCH_BUDGET_USD (adds a blocking
- * monthly budget of that many USD, so every call is reserved and settled against it).
+ * monthly budget of that many USD, so every call is reserved and settled against it),
+ * BENCH_BASELINE_CLI (another build's dist/cli/main.js, e.g. of the last commit: a second sidecar
+ * in the same latency rounds, so a change is compared under the same machine load).
  * The runaway limits (rate, loop detection) are raised far above the load: the bench measures what
  * the guards cost, not what they refuse.
  */
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
+import { SIDECAR_DOCKERFILE, sidecarImageRuntime } from './lib/image-runtime.js';
 import type { LoadResult } from './lib/load.js';
-import { type Child, compiledCli, residentMb, runLoad, startNode } from './lib/processes.js';
+import { type Child, compiledCli, cpuMs, ROOT, residentMb, runLoad, startNode } from './lib/processes.js';
 import { type Distribution, distribution, ms } from './lib/stats.js';
 
 const RATE = Number(process.env.BENCH_RATE ?? 500);
@@ -35,10 +38,13 @@ const INGEST_RECORDS = Number(process.env.BENCH_INGEST_RECORDS ?? 100_000);
 const TOTAL_REQUESTS = Number(process.env.BENCH_TOTAL_REQUESTS ?? 100_000);
 const BUDGET_USD = process.env.BENCH_BUDGET_USD ? Number(process.env.BENCH_BUDGET_USD) : null;
 const TOKEN = 'bench-token-0123456789abcdef0123456789';
-const SIDECAR_NODE_FLAGS = (process.env.BENCH_SIDECAR_NODE_FLAGS ?? '--max-semi-space-size=2')
-  .split(' ')
-  .filter(Boolean);
-const SIDECAR_ENV = { MALLOC_ARENA_MAX: '2' };
+const BASELINE_CLI = process.env.BENCH_BASELINE_CLI || null;
+const IMAGE = sidecarImageRuntime(ROOT);
+const LABEL_WIDTH = BASELINE_CLI ? 28 : 18;
+const SIDECAR_NODE_FLAGS =
+  process.env.BENCH_SIDECAR_NODE_FLAGS === undefined
+    ? IMAGE.nodeFlags
+    : process.env.BENCH_SIDECAR_NODE_FLAGS.split(' ').filter(Boolean);
 
 const chat = (stream: boolean) =>
   JSON.stringify({
@@ -95,47 +101,72 @@ async function main(): Promise<void> {
     console.log(
       'warning: `npm run build` failed; running the sidecar through tsx (its loader adds ~40 MB RSS)',
     );
-  const sidecar = await startNode(
-    cli ?? 'src/cli/main.ts',
-    [
-      'sidecar',
-      '--config',
-      config,
-      '--port',
-      '0',
-      '--host',
-      '127.0.0.1',
-      '--data',
-      join(dir, 'data'),
-      '--secrets',
-      secrets,
-    ],
-    /sidecar listening/,
-    SIDECAR_NODE_FLAGS,
-    SIDECAR_ENV,
-  );
-  children.push(sidecar.child);
+  const startSidecar = async (script: string, data: string) => {
+    const started = await startNode(
+      script,
+      [
+        'sidecar',
+        '--config',
+        config,
+        '--port',
+        '0',
+        '--host',
+        '127.0.0.1',
+        '--data',
+        join(dir, data),
+        '--secrets',
+        secrets,
+      ],
+      /sidecar listening/,
+      SIDECAR_NODE_FLAGS,
+      IMAGE.env,
+    );
+    children.push(started.child);
+    return {
+      child: started.child,
+      url: `http://${(JSON.parse(started.line) as { address: string }).address}`,
+      pid: started.child.pid as number,
+    };
+  };
+  const sidecar = await startSidecar(cli ?? 'src/cli/main.ts', 'data');
   if (process.env.BENCH_SIDECAR_LOG)
     sidecar.child.stdout?.pipe(createWriteStream(process.env.BENCH_SIDECAR_LOG));
-  const sidecarUrl = `http://${(JSON.parse(sidecar.line) as { address: string }).address}`;
-  const sidecarPid = sidecar.child.pid as number;
+  const baseline = BASELINE_CLI === null ? null : await startSidecar(BASELINE_CLI, 'baseline-data');
+  const sidecarUrl = sidecar.url;
+  const sidecarPid = sidecar.pid;
   const rssAtStart = residentMb(sidecarPid);
 
   header();
+  const chatAt = (url: string) => ({
+    url: `${url}/v1/chat/completions`,
+    headers: { authorization: `Bearer ${TOKEN}` },
+  });
   const targets = {
     direct: {
       url: `http://127.0.0.1:${upstreamPort}/v1/chat/completions`,
       headers: { authorization: 'Bearer sk-bench' },
     },
-    sidecar: { url: `${sidecarUrl}/v1/chat/completions`, headers: { authorization: `Bearer ${TOKEN}` } },
+    sidecar: chatAt(sidecar.url),
+    ...(baseline ? { baseline: chatAt(baseline.url) } : {}),
+  };
+  const proxies = baseline ? (['sidecar', 'baseline'] as const) : (['sidecar'] as const);
+  const paths = ['direct', ...proxies] as const;
+  const pids: Record<string, number> = {
+    sidecar: sidecar.pid,
+    ...(baseline ? { baseline: baseline.pid } : {}),
   };
   let proxied = 0;
   const results: Record<string, LoadResult[]> = {};
+  const cpu: Record<string, { ms: number; calls: number }> = {};
   for (let round = 0; round < ROUNDS; round++) {
     for (const stream of [false, true]) {
-      for (const path of ['direct', 'sidecar'] as const) {
+      for (const path of paths) {
+        const target = targets[path as keyof typeof targets];
+        if (!target) continue;
+        const pid = pids[path];
+        const cpuBefore = pid === undefined ? 0 : cpuMs(pid);
         const result = await runLoad<LoadResult>({
-          ...targets[path],
+          ...target,
           bodies: [chat(stream)],
           mode: 'rate',
           rate: RATE,
@@ -143,8 +174,14 @@ async function main(): Promise<void> {
           warmupMs: round === 0 ? 1000 : 0,
         });
         if (result.errors > 0) throw new Error(`${path} load had errors: ${JSON.stringify(result.statuses)}`);
-        if (path === 'sidecar') proxied += result.sent;
         const key = `${path} ${stream ? 'stream' : 'json'}`;
+        if (pid !== undefined) {
+          const spent = cpu[key] ?? { ms: 0, calls: 0 };
+          spent.ms += cpuMs(pid) - cpuBefore;
+          spent.calls += result.sent;
+          cpu[key] = spent;
+        }
+        if (path === 'sidecar') proxied += result.sent;
         results[key] = [...(results[key] ?? []), result];
       }
     }
@@ -156,14 +193,14 @@ async function main(): Promise<void> {
     return {
       p50: median((d) => d.p50),
       p99: median((d) => d.p99),
-      count: values.reduce((n, d) => n + d.count, 0),
+      rounds: values.map((d) => d.p99.toFixed(1)).join(' '),
     };
   };
   console.log(
     `\nLatency at ${RATE} req/s (chat completions, ${ROUNDS} rounds x ${SECONDS} s per path; median of rounds)`,
   );
   console.log(
-    '                    direct p50   sidecar p50   added p50 | direct p99   sidecar p99   added p99',
+    `${' '.repeat(LABEL_WIDTH)}  direct p50  proxied p50   added p50 | direct p99  proxied p99   added p99 | p99 of each round (direct; proxied)`,
   );
   const summary: Record<string, number> = {};
   for (const [label, key, pick] of [
@@ -172,12 +209,21 @@ async function main(): Promise<void> {
     ['streaming TTFB', 'stream', (r: LoadResult) => r.ttfb],
   ] as const) {
     const direct = pooled(`direct ${key}`, pick);
-    const through = pooled(`sidecar ${key}`, pick);
-    summary[`${label} added p50`] = through.p50 - direct.p50;
-    summary[`${label} added p99`] = through.p99 - direct.p99;
-    console.log(
-      `${label.padEnd(18)} ${ms(direct.p50).padStart(11)} ${ms(through.p50).padStart(13)} ${ms(through.p50 - direct.p50).padStart(11)} | ${ms(direct.p99).padStart(10)} ${ms(through.p99).padStart(13)} ${ms(through.p99 - direct.p99).padStart(11)}`,
-    );
+    for (const proxy of proxies) {
+      const through = pooled(`${proxy} ${key}`, pick);
+      const name = proxy === 'sidecar' ? label : `${label}, baseline`;
+      if (proxy === 'sidecar') {
+        summary[`${label} added p50`] = through.p50 - direct.p50;
+        summary[`${label} added p99`] = through.p99 - direct.p99;
+      }
+      console.log(
+        `${name.padEnd(LABEL_WIDTH)} ${ms(direct.p50).padStart(11)} ${ms(through.p50).padStart(12)} ${ms(through.p50 - direct.p50).padStart(11)} | ${ms(direct.p99).padStart(10)} ${ms(through.p99).padStart(12)} ${ms(through.p99 - direct.p99).padStart(11)} | ${direct.rounds}; ${through.rounds}`,
+      );
+    }
+  }
+  for (const [key, spent] of Object.entries(cpu)) {
+    // CPU time (user + system, from /proc) is less sensitive to the machine's load than latency.
+    console.log(`  ${key}: ${((spent.ms / spent.calls) * 1000).toFixed(0)} µs of sidecar CPU per call`);
   }
 
   const ingest = await ingestThroughput(sidecarUrl);
@@ -197,6 +243,7 @@ async function main(): Promise<void> {
   let rssAfter = rssAtStart;
   let soakMs = 0;
   let soakSent = 0;
+  const soakCpuBefore = cpuMs(sidecarPid);
   for (let part = 0; part < 4; part++) {
     const soak = await runLoad<LoadResult>({
       ...targets.sidecar,
@@ -213,9 +260,10 @@ async function main(): Promise<void> {
     console.log(`  after ${proxied.toLocaleString('en-US')} proxied requests: ${describe(rssAfter)}`);
   }
   console.log(
-    `  closed-loop throughput through the sidecar (32 in flight, half streaming): ${Math.round((soakSent / soakMs) * 1000).toLocaleString('en-US')} req/s`,
+    `  closed-loop throughput through the sidecar (32 in flight, half streaming): ${Math.round((soakSent / soakMs) * 1000).toLocaleString('en-US')} req/s, ${(((cpuMs(sidecarPid) - soakCpuBefore) / soakSent) * 1000).toFixed(0)} µs of sidecar CPU per call`,
   );
 
+  console.log(`\nload average after the run: ${loadavg()[0]?.toFixed(2)}${cpuPressure()}`);
   console.log(
     `\n${JSON.stringify({ rate: RATE, ...roundAll(summary), ingestPerSecond: Math.round(ingest.perSecond), rssStartMb: round1(rssAtStart.rss), rssAfterMb: round1(rssAfter.rss), anonymousAfterMb: round1(rssAfter.anonymous), proxied })}`,
   );
@@ -255,16 +303,31 @@ function header(): void {
   console.log(
     `load average before the run: ${loadavg()
       .map((l) => l.toFixed(2))
-      .join(' ')} (other work on the machine inflates the tails)`,
+      .join(' ')} (other work on the machine inflates the tails)${cpuPressure()}`,
   );
   console.log(
     'upstream, sidecar and load generator are separate processes; the sidecar records every call in SQLite (WAL, group commit)',
   );
+  const env = Object.entries(IMAGE.env)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ');
+  const flags = SIDECAR_NODE_FLAGS.join(' ');
   console.log(
-    `sidecar: node ${SIDECAR_NODE_FLAGS.join(' ')} dist/cli/main.js sidecar, ${Object.entries(SIDECAR_ENV)
-      .map(([k, v]) => `${k}=${v}`)
-      .join(' ')}`,
+    `sidecar: ${env} node ${flags} dist/cli/main.js sidecar (${process.env.BENCH_SIDECAR_NODE_FLAGS === undefined ? 'as' : 'flags differ from how'} ${SIDECAR_DOCKERFILE} runs it)`,
   );
+  if (BASELINE_CLI) console.log(`baseline: ${env} node ${flags} ${BASELINE_CLI} sidecar, in the same rounds`);
+}
+
+/** Linux pressure stall information: the share of time runnable tasks waited for a CPU. */
+function cpuPressure(): string {
+  try {
+    const some = /^some avg10=([\d.]+) avg60=([\d.]+)/.exec(readFileSync('/proc/pressure/cpu', 'utf8'));
+    return some
+      ? `; CPU pressure: tasks waited for a CPU ${some[1]}% of the last 10 s, ${some[2]}% of the last 60 s`
+      : '';
+  } catch {
+    return ''; // no PSI (not Linux, or disabled)
+  }
 }
 
 function round1(value: number): number {

@@ -27,6 +27,7 @@ const usage = {
   outputTokens: 300,
   cachedInputTokens: 200,
   cacheWriteTokens: 0,
+  cacheWrite1hTokens: 0,
   reasoningTokens: 0,
 };
 const pricer = createPricer();

@@ -79,8 +79,10 @@ async function run(plan: LoadPlan): Promise<LoadResult> {
       ttfbs.push(result.ttfb);
     }
   };
-  const failed = () => {
+  const failed = (error: NodeJS.ErrnoException) => {
     errors++;
+    const code = error.code ?? error.message;
+    statuses[code] = (statuses[code] ?? 0) + 1; // reported with the statuses: why it failed
   };
   const bodyFor = (i: number) => plan.bodies[i % plan.bodies.length] as string;
   const start = performance.now();

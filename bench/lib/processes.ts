@@ -87,3 +87,13 @@ export async function compiledCli(): Promise<string | null> {
   const build = await execa('npm', ['run', 'build'], { cwd: ROOT, reject: false });
   return build.exitCode === 0 ? main : null;
 }
+
+/** CPU time (user + system) a process has used so far, in milliseconds (Linux). */
+export function cpuMs(pid: number): number {
+  // Fields after the command name (which may contain spaces): utime and stime are the 12th and 13th.
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
+}
+
+/** USER_HZ: the unit of /proc/<pid>/stat times, 100 on every Linux architecture Node runs on. */
+const CLOCK_TICKS_PER_SECOND = 100;

@@ -80,6 +80,7 @@ export function estimateCost(input: CostEstimateInput, pricer: Pricer = sharedPr
     outputTokens,
     cachedInputTokens: 0,
     cacheWriteTokens: 0,
+    cacheWrite1hTokens: 0,
     reasoningTokens: 0,
   });
   const inputOnly = pricer.price(provider, input.model, usage(0));

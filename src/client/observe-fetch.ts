@@ -41,6 +41,7 @@ const ZERO: TokenUsage = {
   outputTokens: 0,
   cachedInputTokens: 0,
   cacheWriteTokens: 0,
+  cacheWrite1hTokens: 0,
   reasoningTokens: 0,
 };
 
@@ -242,6 +243,7 @@ export function createObservingFetch(options: ObservingFetchOptions): typeof glo
       ...(call.prompt === undefined ? {} : { prompt: call.prompt }),
       params: pickParams(call.json),
       ...(outcome.systemFingerprint ? { systemFingerprint: outcome.systemFingerprint } : {}),
+      ...(outcome.model ? { responseModel: outcome.model } : {}),
     };
   }
 }

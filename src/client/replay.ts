@@ -22,6 +22,8 @@ export interface CallView {
   ts: string;
   provider: string;
   model: string;
+  /** The model the provider said it used (e.g. a dated snapshot); null when unknown. */
+  responseModel: string | null;
   stream: boolean;
   status: number;
   /** The answer's text; null when it was not stored. */
@@ -128,6 +130,8 @@ function view({ record }: { record: UsageRecord }, text: string | null): CallVie
     ts: record.ts,
     provider: record.provider,
     model: record.model,
+    // `?? null`: a sidecar older than the field sends none.
+    responseModel: record.responseModel ?? null,
     stream: record.stream,
     status: record.status,
     text,

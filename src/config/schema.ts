@@ -291,6 +291,9 @@ const priceOverrideSchema = section({
   cacheWritePerMTok: nonNegativeNumber(
     'USD per million cache-write tokens (defaults to inputPerMTok).',
   ).optional(),
+  cacheWrite1hPerMTok: nonNegativeNumber(
+    "USD per million 1-hour cache-write tokens (Anthropic; defaults to 2 × inputPerMTok, Anthropic's rule).",
+  ).optional(),
 });
 
 const pricingSchema = section({

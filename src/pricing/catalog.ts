@@ -63,6 +63,7 @@ export function catalogCost(
       input_tokens: tokens.input,
       cache_read_tokens: tokens.cacheRead,
       cache_write_tokens: tokens.cacheWrite,
+      cache_write_1h_tokens: tokens.cacheWrite1h,
       output_tokens: tokens.output,
     };
     return calcPrice(usage, model, { providerId: provider, timestamp: new Date(atMs) })?.total_price ?? null;
@@ -106,6 +107,7 @@ function compileRates(prices: ModelPrice): Rates | null {
     ['input_mtok', 'input'],
     ['cache_read_mtok', 'cacheRead'],
     ['cache_write_mtok', 'cacheWrite'],
+    ['cache_write_1h_mtok', 'cacheWrite1h'],
     ['output_mtok', 'output'],
   ] as const) {
     const value = prices[key];
@@ -114,6 +116,8 @@ function compileRates(prices: ModelPrice): Rates | null {
     if (!rate) return null;
     rates[field] = rate;
   }
+  // genai-prices rejects a 1-hour write price without the cache-write price it refines: so do we.
+  if (rates.cacheWrite1h && !rates.cacheWrite) return null;
   return rates;
 }
 

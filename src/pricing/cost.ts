@@ -4,6 +4,8 @@
  * against its `calcPrice` for every bundled model):
  * - input is the TOTAL; cache reads and writes are parts of it, each at its own rate when the model
  *   has one, else at the input rate. Reasoning tokens are part of output and are not added again.
+ * - 1-hour cache writes are part of the cache writes: at the 1-hour rate when the model has one,
+ *   else at the cache-write rate like the other writes.
  * - a tiered rate applies one price to all tokens of that kind, chosen by the TOTAL input tokens
  *   (long-context pricing): the last tier whose `start` is below the input count.
  */
@@ -20,6 +22,7 @@ export interface Rates {
   input?: Rate | undefined;
   cacheRead?: Rate | undefined;
   cacheWrite?: Rate | undefined;
+  cacheWrite1h?: Rate | undefined;
   output?: Rate | undefined;
 }
 
@@ -32,6 +35,8 @@ export interface BilledTokens {
   input: number;
   cacheRead: number;
   cacheWrite: number;
+  /** The 1-hour part of `cacheWrite`. */
+  cacheWrite1h: number;
   output: number;
 }
 
@@ -44,7 +49,8 @@ export function billedTokens(usage: TokenUsage): BilledTokens {
   const input = safeCount(usage.inputTokens);
   const cacheRead = Math.min(safeCount(usage.cachedInputTokens), input);
   const cacheWrite = Math.min(safeCount(usage.cacheWriteTokens), input - cacheRead);
-  return { input, cacheRead, cacheWrite, output: safeCount(usage.outputTokens) };
+  const cacheWrite1h = Math.min(safeCount(usage.cacheWrite1hTokens), cacheWrite);
+  return { input, cacheRead, cacheWrite, cacheWrite1h, output: safeCount(usage.outputTokens) };
 }
 
 function rateFor(rate: Rate, inputTokens: number): number {
@@ -62,12 +68,14 @@ function partCost(rate: Rate | undefined, tokens: number, inputTokens: number): 
 
 export function costOf(rates: Rates, tokens: BilledTokens): number {
   const cacheRead = rates.cacheRead ? tokens.cacheRead : 0;
-  const cacheWrite = rates.cacheWrite ? tokens.cacheWrite : 0;
-  const uncached = tokens.input - cacheRead - cacheWrite;
+  const cacheWrite1h = rates.cacheWrite1h ? tokens.cacheWrite1h : 0;
+  const cacheWrite5m = rates.cacheWrite ? tokens.cacheWrite - cacheWrite1h : 0;
+  const uncached = tokens.input - cacheRead - cacheWrite5m - cacheWrite1h;
   return (
     partCost(rates.input, uncached, tokens.input) +
     partCost(rates.cacheRead, cacheRead, tokens.input) +
-    partCost(rates.cacheWrite, cacheWrite, tokens.input) +
+    partCost(rates.cacheWrite, cacheWrite5m, tokens.input) +
+    partCost(rates.cacheWrite1h, cacheWrite1h, tokens.input) +
     partCost(rates.output, tokens.output, tokens.input)
   );
 }

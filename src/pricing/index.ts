@@ -26,8 +26,9 @@ export interface Pricer {
   price(provider: Provider, model: string, usage: TokenUsage, at?: Date): PriceQuote;
   /**
    * Upper bound of a call's cost for budget reservations: every input token at the dearest input
-   * rate the model has (plain, cache read or cache write, which may cost MORE than plain input) at
-   * the tier `inputTokens` reaches, plus `maxOutputTokens` of output. Null when unpriced.
+   * rate the model has (plain, cache read, 5-minute or 1-hour cache write, which cost MORE than
+   * plain input) at the tier `inputTokens` reaches, plus `maxOutputTokens` of output. Null when
+   * unpriced. `hourCacheWrites: false` (the request asks for no 1-hour cache) leaves out the dearest.
    */
   maxCostUsd(
     provider: Provider,
@@ -35,6 +36,7 @@ export interface Pricer {
     inputTokens: number,
     maxOutputTokens: number,
     at?: Date,
+    options?: { hourCacheWrites?: boolean },
   ): number | null;
   isPriced(provider: Provider, model: string): boolean;
 }
@@ -49,9 +51,8 @@ type Resolution =
   | null;
 
 export function createPricer(overrides: Readonly<Record<string, PriceOverride>> = {}): Pricer {
-  const overrideRates = new Map<string, Rates>();
-  for (const [model, price] of Object.entries(overrides))
-    overrideRates.set(normalizeId(model), ratesOf(price));
+  const overridePrices = new Map<string, PriceOverride>();
+  for (const [model, price] of Object.entries(overrides)) overridePrices.set(normalizeId(model), price);
   const memo = new Map<string, Resolution>();
 
   function resolve(provider: Provider, model: string): Resolution {
@@ -62,9 +63,9 @@ export function createPricer(overrides: Readonly<Record<string, PriceOverride>> 
     const id = normalizeId(model);
     resolution = catalog ? { source: 'catalog', model: catalog } : null;
     for (const candidate of [id, withoutDateSuffix(id), catalog?.id]) {
-      const rates = candidate === undefined ? undefined : overrideRates.get(candidate);
-      if (candidate !== undefined && rates) {
-        resolution = { source: 'override', id: candidate, rates };
+      const override = candidate === undefined ? undefined : overridePrices.get(candidate);
+      if (candidate !== undefined && override) {
+        resolution = { source: 'override', id: candidate, rates: ratesOf(provider, override) };
         break;
       }
     }
@@ -90,22 +91,25 @@ export function createPricer(overrides: Readonly<Record<string, PriceOverride>> 
     inputTokens: number,
     maxOutputTokens: number,
     at?: Date,
+    { hourCacheWrites = true }: { hourCacheWrites?: boolean } = {},
   ): number | null {
     if (!resolve(provider, model)) return null;
     const input = Math.max(0, inputTokens);
     const outputTokens = Math.max(0, maxOutputTokens);
     let worst: number | null = null;
     // Cost is linear in each kind of input token, so the worst case is all of them of one kind.
-    for (const [cachedInputTokens, cacheWriteTokens] of [
-      [0, 0],
-      [input, 0],
-      [0, input],
+    for (const [cachedInputTokens, cacheWriteTokens, cacheWrite1hTokens] of [
+      [0, 0, 0],
+      [input, 0, 0],
+      [0, input, 0],
+      ...(hourCacheWrites ? [[0, input, input] as const] : []),
     ] as const) {
       const usage = {
         inputTokens: input,
         outputTokens,
         cachedInputTokens,
         cacheWriteTokens,
+        cacheWrite1hTokens,
         reasoningTokens: 0,
       };
       const cost = price(provider, model, usage, at).costUsd;
@@ -126,12 +130,25 @@ function withoutDateSuffix(id: string): string {
   return id.replace(/-(?:\d{4}-\d{2}-\d{2}|\d{8})$/, '');
 }
 
-function ratesOf(price: PriceOverride): Rates {
+/**
+ * Anthropic bills a 1-hour cache write at 2x the base input price (a 5-minute one at 1.25x):
+ * https://docs.anthropic.com/en/docs/build-with-claude/prompt-caching#pricing. The bundled data
+ * carries that rate per model; an override used for Anthropic without `cacheWrite1hPerMTok` gets
+ * it by this rule. Only Anthropic reports 1-hour writes: for other providers an override has no
+ * 1-hour rate, so their budget reservations do not assume such writes.
+ */
+const ANTHROPIC_CACHE_WRITE_1H_INPUT_MULTIPLIER = 2;
+
+function ratesOf(provider: Provider, price: PriceOverride): Rates {
+  const cacheWrite1h =
+    price.cacheWrite1hPerMTok ??
+    (provider === 'anthropic' ? price.inputPerMTok * ANTHROPIC_CACHE_WRITE_1H_INPUT_MULTIPLIER : undefined);
   return {
     input: flatRate(price.inputPerMTok),
     output: flatRate(price.outputPerMTok),
     cacheRead: price.cachedInputPerMTok === undefined ? undefined : flatRate(price.cachedInputPerMTok),
     cacheWrite: price.cacheWritePerMTok === undefined ? undefined : flatRate(price.cacheWritePerMTok),
+    cacheWrite1h: cacheWrite1h === undefined ? undefined : flatRate(cacheWrite1h),
   };
 }
 

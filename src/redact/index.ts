@@ -5,7 +5,10 @@
  */
 import { createHash } from 'node:crypto';
 
-/** Provider-key shapes, for masking and for `llmdev secrets scan`. */
+/** What every key shape below starts with: text without it (most text) skips their scans. */
+export const KEY_PREFIX = 'sk-';
+
+/** Provider-key shapes, for masking and for `llmdev secrets scan`. Each starts with KEY_PREFIX. */
 export const KEY_PATTERNS: readonly { name: string; pattern: RegExp }[] = [
   { name: 'Anthropic API key', pattern: /sk-ant-[A-Za-z0-9_-]{20,}/g },
   { name: 'OpenAI project key', pattern: /sk-proj-[A-Za-z0-9_-]{20,}/g },
@@ -28,9 +31,12 @@ const MASK = '[redacted]';
 export function redact(text: string, knownSecrets: Iterable<string> = []): string {
   let out = text;
   for (const secret of knownSecrets) {
-    // Very short values would mask innocent text; real keys and tokens are long.
-    if (secret.length >= 8) out = out.split(secret).join(MASK);
+    // Very short values would mask innocent text; real keys and tokens are long. (`includes`
+    // first: it allocates nothing when the value is absent, the usual case.)
+    if (secret.length >= 8 && out.includes(secret)) out = out.split(secret).join(MASK);
   }
+  // Runs on every proxied call's stored body: one scan for the prefix instead of one per pattern.
+  if (!out.includes(KEY_PREFIX)) return out;
   for (const { pattern } of KEY_PATTERNS) out = out.replace(pattern, MASK);
   return out;
 }

@@ -165,7 +165,9 @@ export async function createSidecar(options: SidecarOptions): Promise<Sidecar> {
         tracked(
           ingestHandler({
             writer: store.writer,
-            price: (record, at) => pricer.price(record.provider, record.model, record.usage, at),
+            // Like proxied calls: priced by the model the provider says it used, when known.
+            price: (record, at) =>
+              pricer.price(record.provider, record.responseModel ?? record.model, record.usage, at),
             newId,
             now,
             redactText,

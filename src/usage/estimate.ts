@@ -69,6 +69,19 @@ export function estimateInputTokens(kind: ApiKind, requestBody: unknown): number
 }
 
 /**
+ * Whether a request body asks for 1-hour prompt caching anywhere (Anthropic's
+ * `cache_control: {type: "ephemeral", ttl: "1h"}` on a system block, message part or tool): only
+ * then can a call write to the dearer 1-hour cache, so budget reservations price it in.
+ */
+export function requestsHourCache(requestBody: unknown, depth = 0): boolean {
+  if (depth > 64 || requestBody === null || typeof requestBody !== 'object') return false;
+  if (Array.isArray(requestBody)) return requestBody.some((item) => requestsHourCache(item, depth + 1));
+  const body = requestBody as Record<string, unknown>;
+  if (asObject(body.cache_control)?.ttl === '1h') return true;
+  return Object.values(body).some((value) => requestsHourCache(value, depth + 1));
+}
+
+/**
  * The usage to record for a finished stream: what the provider reported, or else an estimate from
  * the request and the text that was streamed (keeping exact input counts the provider had already
  * sent, e.g. Anthropic's `message_start`).
@@ -92,6 +105,7 @@ export function streamUsage(
       outputTokens: output,
       cachedInputTokens: 0,
       cacheWriteTokens: 0,
+      cacheWrite1hTokens: 0,
       reasoningTokens: 0,
     },
     estimated: true,

@@ -22,20 +22,24 @@ export function tokenCount(value: unknown): number | null {
   return Math.round(value);
 }
 
-function breakdowns(
-  input: number,
-  output: number,
-  cached: number | null,
-  cacheWrite: number | null,
-  reasoning: number | null,
-): TokenUsage {
-  const cachedInputTokens = Math.min(cached ?? 0, input);
+interface Breakdowns {
+  cached: number | null;
+  cacheWrite: number | null;
+  /** The 1-hour part of `cacheWrite` (Anthropic). */
+  cacheWrite1h?: number | null;
+  reasoning: number | null;
+}
+
+function breakdowns(input: number, output: number, parts: Breakdowns): TokenUsage {
+  const cachedInputTokens = Math.min(parts.cached ?? 0, input);
+  const cacheWriteTokens = Math.min(parts.cacheWrite ?? 0, input - cachedInputTokens);
   return {
     inputTokens: input,
     outputTokens: output,
     cachedInputTokens,
-    cacheWriteTokens: Math.min(cacheWrite ?? 0, input - cachedInputTokens),
-    reasoningTokens: Math.min(reasoning ?? 0, output),
+    cacheWriteTokens,
+    cacheWrite1hTokens: Math.min(parts.cacheWrite1h ?? 0, cacheWriteTokens),
+    reasoningTokens: Math.min(parts.reasoning ?? 0, output),
   };
 }
 
@@ -58,23 +62,23 @@ function openaiUsage(raw: unknown, inputField: string, outputField: string): Tok
   if (input === null && output === null) return null;
   const inputDetails = asObject(usage[`${inputField}_details`]);
   const outputDetails = asObject(usage[`${outputField}_details`]);
-  return breakdowns(
-    input ?? 0,
-    output ?? 0,
-    tokenCount(inputDetails?.cached_tokens),
-    tokenCount(inputDetails?.cache_write_tokens),
-    tokenCount(outputDetails?.reasoning_tokens),
-  );
+  return breakdowns(input ?? 0, output ?? 0, {
+    cached: tokenCount(inputDetails?.cached_tokens),
+    cacheWrite: tokenCount(inputDetails?.cache_write_tokens),
+    reasoning: tokenCount(outputDetails?.reasoning_tokens),
+  });
 }
 
 /**
  * Anthropic's raw fields. Its `input_tokens` EXCLUDES cache reads and writes, so they are kept apart
- * here and only summed in `anthropicUsage`.
+ * here and only summed in `anthropicUsage`. `cache_creation_input_tokens` is the total of the cache
+ * writes; `cache_creation.ephemeral_1h_input_tokens` is the part written with the 1-hour TTL.
  */
 export interface AnthropicRawUsage {
   input: number | null;
   cacheRead: number | null;
   cacheCreation: number | null;
+  cacheCreation1h: number | null;
   output: number | null;
   thinking: number | null;
 }
@@ -83,6 +87,7 @@ export const EMPTY_ANTHROPIC_USAGE: AnthropicRawUsage = {
   input: null,
   cacheRead: null,
   cacheCreation: null,
+  cacheCreation1h: null,
   output: null,
   thinking: null,
 };
@@ -95,10 +100,18 @@ export function mergeAnthropicUsage(previous: AnthropicRawUsage, raw: unknown): 
   const usage = asObject(raw);
   if (!usage) return previous;
   const details = asObject(usage.output_tokens_details);
+  const byTtl = asObject(usage.cache_creation);
+  const write5m = tokenCount(byTtl?.ephemeral_5m_input_tokens);
+  const write1h = tokenCount(byTtl?.ephemeral_1h_input_tokens);
+  // The total, or the sum of its parts when only the breakdown came.
+  const cacheCreation =
+    tokenCount(usage.cache_creation_input_tokens) ??
+    (write5m === null && write1h === null ? null : (write5m ?? 0) + (write1h ?? 0));
   return {
     input: tokenCount(usage.input_tokens) ?? previous.input,
     cacheRead: tokenCount(usage.cache_read_input_tokens) ?? previous.cacheRead,
-    cacheCreation: tokenCount(usage.cache_creation_input_tokens) ?? previous.cacheCreation,
+    cacheCreation: cacheCreation ?? previous.cacheCreation,
+    cacheCreation1h: write1h ?? previous.cacheCreation1h,
     output: tokenCount(usage.output_tokens) ?? previous.output,
     thinking: tokenCount(details?.thinking_tokens) ?? previous.thinking,
   };
@@ -111,8 +124,11 @@ export function anthropicUsage(raw: AnthropicRawUsage): TokenUsage | null {
   return breakdowns(
     Math.min((raw.input ?? 0) + cacheRead + cacheCreation, Number.MAX_SAFE_INTEGER),
     raw.output ?? 0,
-    cacheRead,
-    cacheCreation,
-    raw.thinking,
+    {
+      cached: cacheRead,
+      cacheWrite: cacheCreation,
+      cacheWrite1h: raw.cacheCreation1h,
+      reasoning: raw.thinking,
+    },
   );
 }

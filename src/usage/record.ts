@@ -9,15 +9,17 @@ const count = z.number().int().min(0);
 
 /**
  * Token counts of one call. `inputTokens` is the total input INCLUDING cached reads and cache
- * writes; `outputTokens` includes reasoning tokens. The other fields are breakdowns of those two.
- * (OpenAI already reports this way; Anthropic's input_tokens excludes cache reads/writes, so its
- * extractor adds them.)
+ * writes; `outputTokens` includes reasoning tokens. The other fields are breakdowns of those two,
+ * and `cacheWrite1hTokens` is the part of `cacheWriteTokens` written with Anthropic's 1-hour TTL
+ * (priced higher than the default 5-minute writes). (OpenAI already reports this way; Anthropic's
+ * input_tokens excludes cache reads/writes, so its extractor adds them.)
  */
 export const tokenUsageSchema = z.strictObject({
   inputTokens: count,
   outputTokens: count,
   cachedInputTokens: count.default(0),
   cacheWriteTokens: count.default(0),
+  cacheWrite1hTokens: count.default(0),
   reasoningTokens: count.default(0),
 });
 export type TokenUsage = z.output<typeof tokenUsageSchema>;
@@ -68,6 +70,8 @@ export const ingestRecordSchema = z.strictObject({
     .optional(),
   params: requestParamsSchema.optional(),
   systemFingerprint: z.string().max(256).optional(),
+  /** The model the provider said it used, when it differs from (e.g. is a snapshot of) `model`. */
+  responseModel: z.string().min(1).max(256).optional(),
 });
 export type IngestRecord = z.output<typeof ingestRecordSchema>;
 
@@ -108,9 +112,6 @@ export interface UsageRecord {
   systemFingerprint: string | null;
   /** The provider's request id, when it sent one. */
   upstreamRequestId: string | null;
-  /**
-   * The model the provider said it used (e.g. a dated snapshot of `model`), on records of proxied
-   * calls as they are committed (OTLP spans read it); not stored in usage.db.
-   */
-  responseModel?: string;
+  /** The model the provider said it used (e.g. `gpt-4o-2024-08-06` for `gpt-4o`); null when unknown. */
+  responseModel: string | null;
 }

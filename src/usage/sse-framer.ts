@@ -29,7 +29,15 @@ export interface SseFramer {
 const LF = 10;
 const CR = 13;
 const BOM = 0xfeff;
-const EOL = /[\r\n]/g;
+
+/** Index of the first CR or LF in `text` from `from` on, or -1 (a regex would allocate a match per line). */
+function lineBreak(text: string, from: number): number {
+  for (let i = from; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code === LF || code === CR) return i;
+  }
+  return -1;
+}
 
 export function createSseFramer(onEvent: SseEventHandler): SseFramer {
   // ignoreBOM keeps a leading BOM in the forwarded text; it is skipped only when parsing.
@@ -77,13 +85,11 @@ export function createSseFramer(onEvent: SseEventHandler): SseFramer {
     }
     buffer += text;
     for (;;) {
-      EOL.lastIndex = searchFrom;
-      const match = EOL.exec(buffer);
-      if (match === null) {
+      const at = lineBreak(buffer, searchFrom);
+      if (at === -1) {
         searchFrom = buffer.length;
         break;
       }
-      const at = match.index;
       let next = at + 1;
       let endsWithLoneCr = false;
       if (buffer.charCodeAt(at) === CR) {

@@ -46,6 +46,7 @@ export function formatReplay({ original, replay }: ReplayResult, width: number):
   const facts: [string, (call: CallView) => string][] = [
     ['record', (c) => c.id],
     ['model', (c) => c.model],
+    ['response model', (c) => c.responseModel ?? '-'],
     ['status', (c) => String(c.status)],
     ['input tokens', (c) => tokens(c.usage.inputTokens, c.estimated)],
     ['cached input', (c) => tokens(c.usage.cachedInputTokens, false)],

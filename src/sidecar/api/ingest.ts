@@ -80,5 +80,6 @@ export function recordFromIngest(
     params: input.params ?? {},
     systemFingerprint: input.systemFingerprint ?? null,
     upstreamRequestId: null,
+    responseModel: input.responseModel ?? null,
   };
 }

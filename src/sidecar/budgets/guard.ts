@@ -4,14 +4,15 @@
  * the reservation once the call's record is committed (its actual cost is then in the books).
  *
  * Worst case: input tokens counted with the model's tokenizer (Claude's only approximated by
- * cl100k, so 20% is added), all of them at the model's dearest input rate, plus the output the call
+ * cl100k, so 20% is added), all of them at the model's dearest input rate (1-hour cache writes only
+ * when the request asks for that cache), plus the output the call
  * may produce (its max_tokens-style cap × n, else limits.modelMaxOutputTokens / defaultMaxOutputTokens).
  * A call with no cap of its own under a blocking budget is given the assumed one (OUTPUT_CAPPED_HEADER
  * says so), so no call can outspend its reservation.
  */
 import type { Config } from '../../config/schema.js';
 import type { Pricer } from '../../pricing/index.js';
-import { estimateInputTokens } from '../../usage/estimate.js';
+import { estimateInputTokens, requestsHourCache } from '../../usage/estimate.js';
 import { assumedOutputCap, outputTokensToReserve, requestedOutputTokens } from '../limits/output-tokens.js';
 import type { Admission, Guard, GuardedCall } from '../proxy/guards.js';
 import { exceededMessage, tightest, unpricedMessage, warningText } from './figures.js';
@@ -39,7 +40,9 @@ export function worstCaseCostUsd(
   const counted = estimateInputTokens(call.kind, call.json);
   const input = call.kind === 'anthropic.messages' ? Math.ceil(counted * APPROXIMATE_INPUT_MARGIN) : counted;
   const output = outputTokensToReserve(call.kind, call.json, model, limits);
-  return pricer.maxCostUsd(call.provider, model, input, output, call.ts);
+  return pricer.maxCostUsd(call.provider, model, input, output, call.ts, {
+    hourCacheWrites: requestsHourCache(call.json),
+  });
 }
 
 export function budgetGuard({ ledger, pricer, limits }: BudgetGuardOptions): Guard {

@@ -67,7 +67,8 @@ export function cacheGuard({ cache, enabled, now, log }: CacheGuardOptions): Gua
                 key,
                 recordId: record.id,
                 provider: record.provider,
-                model: record.model,
+                // What a hit reports as its response model: the one the provider answered with.
+                model: record.responseModel ?? record.model,
                 status: response.status,
                 contentType: response.contentType,
                 body: response.body,

@@ -5,7 +5,7 @@
  * nothing, keeping hits cheap). Responses over a quarter of the bound are not cached at all.
  */
 import type { Database, Statement } from 'better-sqlite3';
-import type { TokenUsage } from '../../usage/record.js';
+import { type TokenUsage, tokenUsageSchema } from '../../usage/record.js';
 
 export interface CacheEntry {
   key: string;
@@ -26,7 +26,8 @@ export interface ResponseCache {
   get(key: string, nowMs: number): CacheEntry | undefined;
   /** Stores (or replaces) an entry; false when it is too large to cache. */
   put(entry: CacheEntry, nowMs: number): boolean;
-  stats(): { entries: number; bytes: number };
+  /** Size now, and lookups that missed since the cache was opened. */
+  stats(): { entries: number; bytes: number; misses: number };
 }
 
 export interface ResponseCacheOptions {
@@ -74,6 +75,7 @@ export function openResponseCache(db: Database, { ttlMs, maxBytes }: ResponseCac
   const sum = (sizes: unknown[]) => (sizes as number[]).reduce((total, size) => total + size, 0);
   let { bytes } = count();
   let purgedAt = -Infinity;
+  let misses = 0;
 
   const store = db.transaction((entry: CacheEntry, nowMs: number) => {
     if (nowMs - purgedAt >= PURGE_EVERY_MS) {
@@ -108,7 +110,10 @@ export function openResponseCache(db: Database, { ttlMs, maxBytes }: ResponseCac
   return {
     get(key, nowMs) {
       const row = select.get(key, nowMs) as Row | undefined;
-      if (!row) return undefined;
+      if (!row) {
+        misses++;
+        return undefined;
+      }
       return {
         key: row.key,
         recordId: row.record_id,
@@ -117,7 +122,8 @@ export function openResponseCache(db: Database, { ttlMs, maxBytes }: ResponseCac
         status: row.status,
         contentType: row.content_type,
         body: row.body,
-        usage: JSON.parse(row.usage) as TokenUsage,
+        // Parsed, not cast: entries stored by an older llmdev lack newer fields (their defaults apply).
+        usage: tokenUsageSchema.parse(JSON.parse(row.usage)),
         estimated: row.estimated === 1,
         systemFingerprint: row.system_fingerprint,
         costUsd: row.cost_usd,
@@ -133,6 +139,6 @@ export function openResponseCache(db: Database, { ttlMs, maxBytes }: ResponseCac
       }
       return true;
     },
-    stats: count,
+    stats: () => ({ ...count(), misses }),
   };
 }

@@ -4,9 +4,11 @@ import { streamPieces } from './reply.js';
 
 type Json = Record<string, unknown>;
 
+// The mock caches nothing, but reports every field the API does (the writes by TTL included).
 const usage = (turn: MockTurn, outputTokens: number) => ({
   input_tokens: turn.inputTokens,
   cache_creation_input_tokens: 0,
+  cache_creation: { ephemeral_5m_input_tokens: 0, ephemeral_1h_input_tokens: 0 },
   cache_read_input_tokens: 0,
   output_tokens: outputTokens,
   service_tier: 'standard',

@@ -62,7 +62,7 @@ export function parseCallRequest(
   const upstreamJson = injectUsage
     ? { ...json, stream_options: { ...streamOptions, include_usage: true } }
     : json;
-  const upstreamBody = injectUsage ? Buffer.from(JSON.stringify(upstreamJson)) : body;
+  const upstreamBody = injectUsage ? withUsageRequested(body, json, upstreamJson) : body;
   return {
     ok: true,
     call: {
@@ -77,6 +77,22 @@ export function parseCallRequest(
       hideUsageChunk: injectUsage,
     },
   };
+}
+
+const INCLUDE_USAGE = Buffer.from('"stream_options":{"include_usage":true},');
+const OPENING_BRACE = 0x7b;
+
+/**
+ * The upstream bytes of a stream we ask usage for. Without stream_options in the body (what SDKs
+ * send), `"stream_options":{"include_usage":true},` goes right after the opening brace of the
+ * client's bytes: no re-serialisation of a long chat history on every streamed call. The body
+ * parsed as a JSON object (so its first `{` opens it) and has `stream: true` (so a key follows).
+ * Options to merge into are rare: then the merged object is serialised.
+ */
+function withUsageRequested(body: Buffer, json: Json, upstreamJson: Json): Buffer {
+  const brace = body.indexOf(OPENING_BRACE);
+  if (Object.hasOwn(json, 'stream_options') || brace === -1) return Buffer.from(JSON.stringify(upstreamJson));
+  return Buffer.concat([body.subarray(0, brace + 1), INCLUDE_USAGE, body.subarray(brace + 1)]);
 }
 
 /** `k=v,k2=v2` → map, or an error message. */

@@ -166,6 +166,7 @@ export const NO_USAGE = {
   outputTokens: 0,
   cachedInputTokens: 0,
   cacheWriteTokens: 0,
+  cacheWrite1hTokens: 0,
   reasoningTokens: 0,
 } as const;
 

@@ -49,7 +49,7 @@ export function callRecord(
     params: call.request.params,
     systemFingerprint: outcome.systemFingerprint,
     upstreamRequestId: outcome.upstreamRequestId,
-    ...(outcome.responseModel ? { responseModel: outcome.responseModel } : {}),
+    responseModel: outcome.responseModel,
   };
 }
 

@@ -94,6 +94,16 @@ export const MIGRATIONS: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 4,
+    description: '1-hour cache writes and the response model',
+    sql: `
+      -- The part of cache_write_tokens written with Anthropic's 1-hour TTL (priced higher).
+      ALTER TABLE usage_records ADD COLUMN cache_write_1h_tokens INTEGER NOT NULL DEFAULT 0;
+      -- The model the provider said it used (e.g. a dated snapshot of model); NULL when unknown.
+      ALTER TABLE usage_records ADD COLUMN response_model TEXT;
+    `,
+  },
 ];
 
 export function migrate(db: Database, file: string, migrations: readonly Migration[] = MIGRATIONS): number {

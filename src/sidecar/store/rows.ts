@@ -14,6 +14,7 @@ export interface RecordRow {
   output_tokens: number;
   cached_input_tokens: number;
   cache_write_tokens: number;
+  cache_write_1h_tokens: number;
   reasoning_tokens: number;
   cost_usd: number | null;
   saved_usd: number | null;
@@ -29,6 +30,7 @@ export interface RecordRow {
   params: string;
   system_fingerprint: string | null;
   upstream_request_id: string | null;
+  response_model: string | null;
 }
 
 /** Column names in insert order. */
@@ -44,6 +46,7 @@ export const RECORD_COLUMNS = [
   'output_tokens',
   'cached_input_tokens',
   'cache_write_tokens',
+  'cache_write_1h_tokens',
   'reasoning_tokens',
   'cost_usd',
   'saved_usd',
@@ -59,6 +62,7 @@ export const RECORD_COLUMNS = [
   'params',
   'system_fingerprint',
   'upstream_request_id',
+  'response_model',
 ] as const satisfies readonly (keyof RecordRow)[];
 
 export function toRow(record: UsageRecord): Omit<RecordRow, 'seq'> {
@@ -75,6 +79,7 @@ export function toRow(record: UsageRecord): Omit<RecordRow, 'seq'> {
     output_tokens: usage.outputTokens,
     cached_input_tokens: usage.cachedInputTokens,
     cache_write_tokens: usage.cacheWriteTokens,
+    cache_write_1h_tokens: usage.cacheWrite1hTokens,
     reasoning_tokens: usage.reasoningTokens,
     cost_usd: record.costUsd,
     saved_usd: record.savedUsd,
@@ -90,6 +95,7 @@ export function toRow(record: UsageRecord): Omit<RecordRow, 'seq'> {
     params: JSON.stringify(record.params),
     system_fingerprint: record.systemFingerprint,
     upstream_request_id: record.upstreamRequestId,
+    response_model: record.responseModel,
   };
 }
 
@@ -107,6 +113,7 @@ export function fromRow(row: RecordRow): UsageRecord {
       outputTokens: row.output_tokens,
       cachedInputTokens: row.cached_input_tokens,
       cacheWriteTokens: row.cache_write_tokens,
+      cacheWrite1hTokens: row.cache_write_1h_tokens,
       reasoningTokens: row.reasoning_tokens,
     },
     costUsd: row.cost_usd,
@@ -123,5 +130,6 @@ export function fromRow(row: RecordRow): UsageRecord {
     params: JSON.parse(row.params) as RequestParams,
     systemFingerprint: row.system_fingerprint,
     upstreamRequestId: row.upstream_request_id,
+    responseModel: row.response_model,
   };
 }

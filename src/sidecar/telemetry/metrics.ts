@@ -24,6 +24,8 @@ export interface BudgetGaugeSource {
 export interface CacheStats {
   entries: number;
   bytes: number;
+  /** Lookups that found no live entry, since the sidecar started (only calls with the cache on). */
+  misses: number;
 }
 
 export interface MetricsOptions {
@@ -43,7 +45,14 @@ export interface SidecarMetrics {
 
 const LATENCY_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 40, 80, 160, 320];
 const TTFB_BUCKETS = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 4, 8, 16, 32];
-const TOKEN_TYPES = ['input', 'output', 'cached_input', 'cache_write', 'reasoning'] as const;
+const TOKEN_TYPES = [
+  'input',
+  'output',
+  'cached_input',
+  'cache_write',
+  'cache_write_1h',
+  'reasoning',
+] as const;
 type TokenType = (typeof TOKEN_TYPES)[number];
 
 export function createMetrics(options: MetricsOptions = {}): SidecarMetrics {
@@ -60,7 +69,7 @@ export function createMetrics(options: MetricsOptions = {}): SidecarMetrics {
   });
   const tokens = new Counter({
     name: 'llmdev_tokens_total',
-    help: 'Tokens by type. input and output are totals; cached_input and cache_write are parts of input, reasoning is part of output.',
+    help: 'Tokens by type. input and output are totals; cached_input and cache_write are parts of input, cache_write_1h (1-hour cache writes) is part of cache_write, reasoning is part of output.',
     labelNames: ['provider', 'model', 'type'] as const,
     registers,
   });
@@ -133,6 +142,7 @@ export function createMetrics(options: MetricsOptions = {}): SidecarMetrics {
       sums.tokens.output += usage.outputTokens;
       sums.tokens.cached_input += usage.cachedInputTokens;
       sums.tokens.cache_write += usage.cacheWriteTokens;
+      sums.tokens.cache_write_1h += usage.cacheWrite1hTokens;
       sums.tokens.reasoning += usage.reasoningTokens;
       if (record.costUsd === null) sums.unpriced++;
       else sums.cost += record.costUsd;
@@ -199,7 +209,7 @@ function emptyBatch(provider: string, model: string): ModelBatch {
   return {
     labels: { provider, model },
     requests: new Map(),
-    tokens: { input: 0, output: 0, cached_input: 0, cache_write: 0, reasoning: 0 },
+    tokens: { input: 0, output: 0, cached_input: 0, cache_write: 0, cache_write_1h: 0, reasoning: 0 },
     cost: 0,
     unpriced: 0,
     cacheHits: 0,
@@ -242,4 +252,14 @@ function cacheGauges(registers: Registry[], stats: () => CacheStats): void {
     });
   gauge('llmdev_cache_entries', 'Responses stored in the response cache.', 'entries');
   gauge('llmdev_cache_bytes', 'Bytes of responses stored in the response cache.', 'bytes');
+  // Counted where the lookup happens (hits are counted from their records); read at scrape time.
+  new Counter({
+    name: 'llmdev_cache_misses_total',
+    help: 'Calls with the response cache on that found no stored answer and went to the provider; with llmdev_cache_hits_total, the hit ratio.',
+    registers,
+    collect() {
+      this.reset();
+      this.inc(stats().misses);
+    },
+  });
 }

@@ -295,7 +295,7 @@ describe('llmdev up on a real engine', () => {
     // Each image's marker is a control: it must be found, proving the scan reads the layers.
     for (const [image, marker] of [
       [`llmdev-usage-logger:${LLMDEV_VERSION}`, 'better_sqlite3.node'],
-      [workspaceImage.trim(), 'llmdev_token_file='],
+      [workspaceImage.trim(), 'unset -f llmdev_read'], // from the profile script
     ] as const) {
       expect(await imageContains(image, [...KEYS, token, marker])).toEqual([marker]);
     }

@@ -40,6 +40,7 @@ function record(i: number, model: string, costUsd: number | null): UsageRecord {
       outputTokens: 100,
       cachedInputTokens: 0,
       cacheWriteTokens: 0,
+      cacheWrite1hTokens: 0,
       reasoningTokens: 0,
     },
     costUsd,
@@ -56,6 +57,7 @@ function record(i: number, model: string, costUsd: number | null): UsageRecord {
     params: {},
     systemFingerprint: null,
     upstreamRequestId: null,
+    responseModel: null,
   };
 }
 

@@ -61,6 +61,8 @@ describe('replay', () => {
     const id = await recordedCall();
     const result = await replayCall(access, id);
     expect(result.original).toMatchObject({ id, model: 'gpt-4o-mini', status: 200, prompt: 'primes@2' });
+    // The model the provider named in its answer (the fake echoes the requested one), read back from the store.
+    expect(result.original.responseModel).toBe('gpt-4o-mini');
     expect(result.original.text).toBeTruthy();
     expect(result.replay.text).toBe(result.original.text); // the fake answers deterministically
     expect(result.replay.usage).toEqual(result.original.usage);

@@ -11,7 +11,8 @@ import { call, eventually, type GuardrailsHarness, startGuardrails } from './har
 /** Test prices (USD per million tokens), so every figure below can be worked out by hand. */
 const PRICES = {
   'budget-test': { inputPerMTok: 1, cachedInputPerMTok: 0.5, outputPerMTok: 2 },
-  'claude-budget-test': { inputPerMTok: 1, outputPerMTok: 2 },
+  // Explicit 1-hour write rate: the default for Anthropic (2x input) would double the reservations below.
+  'claude-budget-test': { inputPerMTok: 1, outputPerMTok: 2, cacheWrite1hPerMTok: 1 },
 };
 /**
  * The fake provider reports fixed usage (chat: 1200 input of which 1024 cached, 300 output), so the

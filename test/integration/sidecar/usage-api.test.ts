@@ -18,6 +18,7 @@ const usage = {
   outputTokens: 200,
   cachedInputTokens: 0,
   cacheWriteTokens: 0,
+  cacheWrite1hTokens: 0,
   reasoningTokens: 0,
 };
 const record = (fields: Record<string, unknown> = {}) => ({

@@ -33,6 +33,7 @@ describe('GET /metrics', () => {
       llmdev_time_to_first_byte_seconds: 'histogram',
       llmdev_cache_hits_total: 'counter',
       llmdev_cache_saved_usd_total: 'counter',
+      llmdev_cache_misses_total: 'counter',
       llmdev_cache_entries: 'gauge',
       llmdev_cache_bytes: 'gauge',
       llmdev_budget_remaining_usd: 'gauge',
@@ -105,6 +106,27 @@ describe('GET /metrics', () => {
     expect(delta('llmdev_time_to_first_byte_seconds_count', chat)).toBeGreaterThanOrEqual(2);
   });
 
+  it('counts 1-hour cache writes as a part of the cache writes', async () => {
+    const before = await scrape();
+    const model = { provider: 'anthropic', model: 'claude-sonnet-4-5' };
+    const written = { inputTokens: 2600, outputTokens: 250, cacheWriteTokens: 500, cacheWrite1hTokens: 300 };
+    expect(
+      (await call(h, '/v1/usage', { json: { id: randomUUID(), ...model, usage: written } })).status,
+    ).toBe(202);
+    const after = await eventually(async () => {
+      const families = await scrape();
+      return (
+        sampleValue(families, 'llmdev_tokens_total', { ...model, type: 'cache_write_1h' }) >
+          sampleValue(before, 'llmdev_tokens_total', { ...model, type: 'cache_write_1h' }) && families
+      );
+    }, 'the 1-hour cache writes');
+    const delta = (type: string) =>
+      sampleValue(after, 'llmdev_tokens_total', { ...model, type }) -
+      sampleValue(before, 'llmdev_tokens_total', { ...model, type });
+    expect(delta('cache_write')).toBe(500);
+    expect(delta('cache_write_1h')).toBe(300);
+  });
+
   it('caps model labels: past 50 distinct models, the rest are counted as __other__', async () => {
     const records = Array.from({ length: 70 }, (_, i) => ({
       id: randomUUID(),
@@ -159,6 +181,38 @@ describe('budgets and the response cache', () => {
     } finally {
       await withBudget.close();
     }
+  });
+});
+
+describe('cache misses', () => {
+  it('counts lookups that found nothing, only for calls that consulted the cache', async () => {
+    const cached = await startHarness({ config: { cache: { enabled: true } } });
+    try {
+      const ask = (content: string, cache?: 'off') =>
+        cached.openai.chat.completions.create(
+          { model: 'gpt-4o-mini', messages: [{ role: 'user', content }] },
+          cache ? { headers: { 'x-llmdev-cache': cache } } : {},
+        );
+      expect(sampleValue(await scrape(cached), 'llmdev_cache_misses_total')).toBe(0);
+      await ask('first'); // miss, then stored
+      await ask('first'); // hit
+      await ask('second', 'off'); // the cache is not consulted: neither hit nor miss
+      await ask('third'); // miss
+      const families = await eventually(async () => {
+        const scraped = await scrape(cached);
+        return sampleValue(scraped, 'llmdev_cache_hits_total') === 1 && scraped;
+      }, 'the cache hit');
+      expect(sampleValue(families, 'llmdev_cache_misses_total')).toBe(2);
+      expect(cached.records().map((r) => r.source)).toEqual(['proxy', 'proxy', 'cache', 'proxy']);
+    } finally {
+      await cached.close();
+    }
+    // With the cache off in the config, calls that do not ask for it are no misses either.
+    await h.openai.chat.completions.create({
+      model: 'gpt-4o-mini',
+      messages: [{ role: 'user', content: 'Hi' }],
+    });
+    expect(sampleValue(await scrape(), 'llmdev_cache_misses_total')).toBe(0);
   });
 });
 

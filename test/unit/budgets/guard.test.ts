@@ -50,10 +50,30 @@ describe('worstCaseCostUsd', () => {
     expect(cost('openai.chat', { ...plain, model: 'capped-model' })).toBeCloseTo((input + 50 * 2) / 1e6, 15);
   });
 
-  it('Claude input gets a 20% margin, at the dearest input rate (cache writes here)', () => {
+  it('Claude input gets a 20% margin, at the dearest input rate it can be billed (5-minute cache writes: 1.25x)', () => {
     const json = { model: 'claude-test', max_tokens: 10, messages: MESSAGES };
     const input = Math.ceil(estimateInputTokens('anthropic.messages', json) * 1.2);
     expect(cost('anthropic.messages', json)).toBeCloseTo((input * 1.25 + 10 * 2) / 1e6, 15);
+  });
+
+  it('a request that asks for the 1-hour cache anywhere is reserved at 1-hour cache writes (2x input)', () => {
+    const hour = { type: 'ephemeral', ttl: '1h' };
+    for (const json of [
+      {
+        model: 'claude-test',
+        max_tokens: 10,
+        messages: MESSAGES,
+        system: [{ type: 'text', text: 'Be brief.', cache_control: hour }],
+      },
+      {
+        model: 'claude-test',
+        max_tokens: 10,
+        messages: [{ role: 'user', content: [{ type: 'text', text: 'Hi', cache_control: hour }] }],
+      },
+    ]) {
+      const input = Math.ceil(estimateInputTokens('anthropic.messages', json) * 1.2);
+      expect(cost('anthropic.messages', json)).toBeCloseTo((input * 2 + 10 * 2) / 1e6, 15);
+    }
   });
 
   it('responses use max_output_tokens; embeddings have no output', () => {

@@ -29,7 +29,14 @@ function record(ts: string, costUsd: number | null, fields: Partial<UsageRecord>
     endpoint: '/v1/chat/completions',
     stream: false,
     source: 'proxy',
-    usage: { inputTokens: 1, outputTokens: 1, cachedInputTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0 },
+    usage: {
+      inputTokens: 1,
+      outputTokens: 1,
+      cachedInputTokens: 0,
+      cacheWriteTokens: 0,
+      cacheWrite1hTokens: 0,
+      reasoningTokens: 0,
+    },
     costUsd,
     savedUsd: null,
     pricingSource: null,
@@ -44,6 +51,7 @@ function record(ts: string, costUsd: number | null, fields: Partial<UsageRecord>
     params: {},
     systemFingerprint: null,
     upstreamRequestId: null,
+    responseModel: null,
     ...fields,
   };
 }

@@ -37,6 +37,7 @@ const record = (fields: Partial<UsageRecord> = {}) =>
       outputTokens: 3,
       cachedInputTokens: 0,
       cacheWriteTokens: 0,
+      cacheWrite1hTokens: 0,
       reasoningTokens: 0,
     },
     estimated: false,

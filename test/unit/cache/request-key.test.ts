@@ -74,6 +74,43 @@ describe('requestKey', () => {
     expect(requestKey(b)).toBe(requestKey(a));
   });
 
+  it('stays the same across versions (cached answers stored in usage.db are keyed by it)', () => {
+    const json = {
+      model: 'claude-sonnet-4-5',
+      max_tokens: 10,
+      system: 'be brief',
+      messages: [
+        { role: 'user', content: [{ type: 'text', text: 'hi é', cache_control: { type: 'ephemeral' } }] },
+      ],
+      metadata: { user_id: 'u', b: 1, a: [true, null, 2.5] },
+    };
+    const call = guardedCall('anthropic.messages', json, { headers: { 'anthropic-version': '2023-06-01' } });
+    expect(requestKey(call)).toBe('8316c90addae4b924e938d4af6bb8e22ef326212886b3686f55aaffc064533ae');
+  });
+
+  it('sorts keys as Array.prototype.sort does, small objects and large', () => {
+    const keys = [
+      'b',
+      'B',
+      'a',
+      '_',
+      'é',
+      'aa',
+      '10',
+      '9',
+      'Z',
+      ...Array.from({ length: 20 }, (_, i) => `k${i}`),
+    ];
+    for (const count of [3, 9, keys.length]) {
+      const object = Object.fromEntries(keys.slice(0, count).map((key) => [key, 1]));
+      const expected = `{${[...keys.slice(0, count)]
+        .sort()
+        .map((key) => `s${key.length}:${key}d1;`)
+        .join('')}}`;
+      expect(canonicalForm(object)).toBe(expected);
+    }
+  });
+
   it('differs by body, endpoint and the headers that change the answer', () => {
     const base = requestKey(guardedCall('anthropic.messages', body));
     expect(requestKey(guardedCall('anthropic.messages', { ...body, max_tokens: 11 }))).not.toBe(base);

@@ -24,7 +24,14 @@ const entry = (key: string, bytes = 100): CacheEntry => ({
   status: 200,
   contentType: 'application/json',
   body: Buffer.alloc(bytes, key),
-  usage: { inputTokens: 10, outputTokens: 5, cachedInputTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0 },
+  usage: {
+    inputTokens: 10,
+    outputTokens: 5,
+    cachedInputTokens: 0,
+    cacheWriteTokens: 0,
+    cacheWrite1hTokens: 0,
+    reasoningTokens: 0,
+  },
   estimated: false,
   systemFingerprint: 'fp',
   costUsd: 0.0012,
@@ -38,6 +45,7 @@ describe('response cache store', () => {
     expect(cache.get('a', 999)).toEqual(stored);
     expect(cache.get('a', 1000)).toBeUndefined();
     expect(cache.get('b', 0)).toBeUndefined();
+    expect(cache.stats().misses).toBe(2); // the expired entry and the unknown key
   });
 
   it('a newer response replaces the entry of the same key', () => {
@@ -45,7 +53,7 @@ describe('response cache store', () => {
     cache.put(entry('a', 100), 0);
     cache.put({ ...entry('a', 200), costUsd: 2 }, 10);
     expect(cache.get('a', 10)?.costUsd).toBe(2);
-    expect(cache.stats()).toEqual({ entries: 1, bytes: 200 });
+    expect(cache.stats()).toEqual({ entries: 1, bytes: 200, misses: 0 });
   });
 
   it('stays under maxBytes by evicting the oldest entries; refuses entries over a quarter of it', () => {
@@ -63,10 +71,11 @@ describe('response cache store', () => {
     const cache = openResponseCache(db, { ttlMs: 1000, maxBytes: 100_000 });
     for (let i = 0; i < 5; i++) cache.put(entry(`k${i}`), 0);
     cache.put(entry('late'), 120_000);
-    expect(cache.stats()).toEqual({ entries: 1, bytes: 100 });
+    expect(cache.stats()).toEqual({ entries: 1, bytes: 100, misses: 0 });
     expect(openResponseCache(db, { ttlMs: 1000, maxBytes: 100_000 }).stats()).toEqual({
       entries: 1,
       bytes: 100,
+      misses: 0,
     });
   });
 });

@@ -92,6 +92,7 @@ describe('observing fetch', () => {
         outputTokens: 56,
         cachedInputTokens: 1024,
         cacheWriteTokens: 0,
+        cacheWrite1hTokens: 0,
         reasoningTokens: 0,
       },
       latencyMs: expect.any(Number),
@@ -102,6 +103,7 @@ describe('observing fetch', () => {
       prompt: 'summarize@3+1a2b3c4d',
       params: { temperature: 0.3, seed: 7 },
       systemFingerprint: 'fp_07871e2ad8',
+      responseModel: 'gpt-4o-2024-08-06',
     });
     // The provider never sees our headers; it gets the caller's body and key unchanged.
     const [sent] = received;
@@ -134,6 +136,7 @@ describe('observing fetch', () => {
       estimated: false,
       usage: { inputTokens: 1234, outputTokens: 56, cachedInputTokens: 1024 },
       systemFingerprint: 'fp_07871e2ad8',
+      responseModel: 'gpt-4o-2024-08-06',
     });
   });
 

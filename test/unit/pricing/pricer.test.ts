@@ -17,6 +17,7 @@ function usage(inputTokens: number, outputTokens: number, more: Partial<TokenUsa
     outputTokens,
     cachedInputTokens: 0,
     cacheWriteTokens: 0,
+    cacheWrite1hTokens: 0,
     reasoningTokens: 0,
     ...more,
   };
@@ -67,6 +68,27 @@ describe('pricing pitfalls', () => {
     );
     // claude-sonnet-4-5: $3 input, $3.75 cache write, $15 output per million.
     expect(quote.costUsd).toBeCloseTo((21 * 3 + 1888 * 3.75 + 393 * 15) / M, 12);
+  });
+
+  it('prices 1-hour cache writes at their own rate, the rest of the writes at the 5-minute rate', () => {
+    const written = usage(21 + 1888, 393, { cacheWriteTokens: 1888, cacheWrite1hTokens: 1000 });
+    const quote = pricer.price('anthropic', 'claude-sonnet-4-5-20250929', written);
+    // claude-sonnet-4-5: $3 input, $3.75 5-minute and $6 1-hour cache write, $15 output per million.
+    expect(quote.costUsd).toBeCloseTo((21 * 3 + 888 * 3.75 + 1000 * 6 + 393 * 15) / M, 12);
+    // Past 200k input tokens the long-context tier applies to the 1-hour rate too ($12).
+    const long = pricer.price(
+      'anthropic',
+      'claude-sonnet-4-5',
+      usage(300_000, 0, { cacheWriteTokens: 100_000, cacheWrite1hTokens: 100_000 }),
+    );
+    expect(long.costUsd).toBeCloseTo((200_000 * 6 + 100_000 * 12) / M, 12);
+    // A 1-hour count above the writes is clamped to them, never billed twice.
+    const clamped = pricer.price(
+      'anthropic',
+      'claude-haiku-4-5',
+      usage(100, 0, { cacheWriteTokens: 10, cacheWrite1hTokens: 50 }),
+    );
+    expect(clamped.costUsd).toBeCloseTo((90 * 1 + 10 * 2) / M, 12);
   });
 
   it('prices Anthropic cache reads at the read rate', () => {
@@ -254,16 +276,24 @@ describe('maxCostUsd (budget reservations)', () => {
     );
   });
 
-  it('assumes cache writes for Anthropic, which cost more than plain input', () => {
+  it('assumes 1-hour cache writes for Anthropic, the dearest kind of input', () => {
     expect(pricer.maxCostUsd('anthropic', 'claude-sonnet-4-5', 10_000, 1000)).toBeCloseTo(
-      (10_000 * 3.75 + 1000 * 15) / M,
+      (10_000 * 6 + 1000 * 15) / M,
       12,
     );
   });
 
+  it('leaves 1-hour cache writes out when the request cannot make them', () => {
+    expect(
+      pricer.maxCostUsd('anthropic', 'claude-sonnet-4-5', 10_000, 1000, undefined, {
+        hourCacheWrites: false,
+      }),
+    ).toBeCloseTo((10_000 * 3.75 + 1000 * 15) / M, 12);
+  });
+
   it('uses the tier the input reaches', () => {
     expect(pricer.maxCostUsd('anthropic', 'claude-sonnet-4-5', 300_000, 1000)).toBeCloseTo(
-      (300_000 * 7.5 + 1000 * 22.5) / M,
+      (300_000 * 12 + 1000 * 22.5) / M,
       12,
     );
   });
@@ -271,6 +301,19 @@ describe('maxCostUsd (budget reservations)', () => {
   it('uses overrides too', () => {
     const overridden = createPricer({ x: { inputPerMTok: 1, outputPerMTok: 2, cacheWritePerMTok: 3 } });
     expect(overridden.maxCostUsd('openai', 'x', M, M)).toBeCloseTo(3 + 2, 12);
+  });
+
+  it('an override without a 1-hour rate gets 2x input for Anthropic only (OpenAI reports no such writes)', () => {
+    const overridden = createPricer({ y: { inputPerMTok: 1, outputPerMTok: 2, cacheWritePerMTok: 1.25 } });
+    expect(overridden.maxCostUsd('anthropic', 'y', M, M)).toBeCloseTo(2 + 2, 12);
+    expect(overridden.maxCostUsd('openai', 'y', M, M)).toBeCloseTo(1.25 + 2, 12);
+    const written = usage(1000, 0, { cacheWriteTokens: 600, cacheWrite1hTokens: 400 });
+    expect(overridden.price('anthropic', 'y', written).costUsd).toBeCloseTo(
+      (400 * 1 + 200 * 1.25 + 400 * 2) / M,
+      12,
+    );
+    const explicit = createPricer({ y: { inputPerMTok: 1, outputPerMTok: 2, cacheWrite1hPerMTok: 1.5 } });
+    expect(explicit.price('anthropic', 'y', written).costUsd).toBeCloseTo((600 * 1 + 400 * 1.5) / M, 12);
   });
 
   it('is never below the price of a call within its bounds', () => {

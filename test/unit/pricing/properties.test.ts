@@ -19,20 +19,22 @@ const ourModels = (['openai', 'anthropic'] as const).flatMap((provider) =>
   modelsOf(provider).map((model) => ({ provider: provider as Provider, model })),
 );
 
-/** A usage as the extractors produce it: parts within their totals. */
+/** A usage as the extractors produce it: parts within their totals (1-hour writes within writes). */
 const usageArb = fc
   .record({
     uncached: fc.integer({ min: 0, max: 400_000 }),
     cacheRead: fc.integer({ min: 0, max: 400_000 }),
-    cacheWrite: fc.integer({ min: 0, max: 100_000 }),
+    cacheWrite5m: fc.integer({ min: 0, max: 100_000 }),
+    cacheWrite1h: fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 100_000 })),
     output: fc.integer({ min: 0, max: 100_000 }),
   })
   .map(
-    ({ uncached, cacheRead, cacheWrite, output }): TokenUsage => ({
-      inputTokens: uncached + cacheRead + cacheWrite,
+    ({ uncached, cacheRead, cacheWrite5m, cacheWrite1h, output }): TokenUsage => ({
+      inputTokens: uncached + cacheRead + cacheWrite5m + cacheWrite1h,
       outputTokens: output,
       cachedInputTokens: cacheRead,
-      cacheWriteTokens: cacheWrite,
+      cacheWriteTokens: cacheWrite5m + cacheWrite1h,
+      cacheWrite1hTokens: cacheWrite1h,
       reasoningTokens: 0,
     }),
   );
@@ -59,6 +61,7 @@ describe('pricing properties', () => {
                 input_tokens: tokens.input,
                 cache_read_tokens: tokens.cacheRead,
                 cache_write_tokens: tokens.cacheWrite,
+                cache_write_1h_tokens: tokens.cacheWrite1h,
                 output_tokens: tokens.output,
               },
               model,
@@ -82,16 +85,21 @@ describe('pricing properties', () => {
 
   const pricer = createPricer({
     'local-model': { inputPerMTok: 0.5, outputPerMTok: 1.5, cacheWritePerMTok: 0.7 },
+    'local-claude': { inputPerMTok: 2, outputPerMTok: 8, cacheWritePerMTok: 2.5, cacheWrite1hPerMTok: 4 },
   });
+  const overrides = [
+    { provider: 'openai' as Provider, model: 'local-model' },
+    { provider: 'anthropic' as Provider, model: 'local-claude' },
+  ];
   // Catalog ids that are only patterns (`ft:gpt-4o` matches `ft:gpt-4o-2024-…`) do not resolve by themselves.
-  const priced = [...ourModels, { provider: 'openai' as Provider, model: 'local-model' }].filter(
-    ({ provider, model }) => pricer.isPriced(provider, model),
+  const priced = [...ourModels, ...overrides].filter(({ provider, model }) =>
+    pricer.isPriced(provider, model),
   );
 
   it('cost is non-negative and never falls when any kind of token count grows', () => {
     expect(priced.length).toBeGreaterThan(100);
     let tried = 0;
-    const grow = fc.constantFrom('uncached', 'cacheRead', 'cacheWrite', 'output');
+    const grow = fc.constantFrom('uncached', 'cacheRead', 'cacheWrite', 'cacheWrite1h', 'output');
     fc.assert(
       fc.property(
         fc.constantFrom(...priced),
@@ -106,7 +114,8 @@ describe('pricing properties', () => {
           if (which === 'output') more.outputTokens += extra;
           else more.inputTokens += extra;
           if (which === 'cacheRead') more.cachedInputTokens += extra;
-          if (which === 'cacheWrite') more.cacheWriteTokens += extra;
+          if (which === 'cacheWrite' || which === 'cacheWrite1h') more.cacheWriteTokens += extra;
+          if (which === 'cacheWrite1h') more.cacheWrite1hTokens += extra;
           const grown = pricer.price(provider, model, more, at).costUsd;
           expect(base).not.toBeNull();
           expect(base).toBeGreaterThanOrEqual(0);
@@ -128,13 +137,15 @@ describe('pricing properties', () => {
         count,
         count,
         count,
-        (target, input, output, cached, writes) => {
+        count,
+        (target, input, output, cached, writes, writes1h) => {
           tried++;
           const quote = pricer.price(target.provider, target.model, {
             inputTokens: input,
             outputTokens: output,
             cachedInputTokens: cached,
             cacheWriteTokens: writes,
+            cacheWrite1hTokens: writes1h,
             reasoningTokens: 0,
           });
           expect(quote.costUsd).not.toBeNull();

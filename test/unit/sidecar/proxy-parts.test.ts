@@ -24,6 +24,33 @@ describe('parseCallRequest', () => {
     expect(parsed.call.upstreamJson).toEqual(JSON.parse(parsed.call.upstreamBody.toString()));
   });
 
+  it('splices include_usage into the client bytes of a stream without stream_options', () => {
+    const raw = Buffer.from(
+      ' \n{"model": "gpt-4o", "stream":true,"messages":[{"role":"user","content":"é {"}]}',
+    );
+    const json = JSON.parse(raw.toString()) as Record<string, unknown>;
+    const parsed = parseCallRequest('openai.chat', json, raw, {});
+    if (!parsed.ok) throw new Error(parsed.message);
+    expect(parsed.call.upstreamBody.toString()).toBe(
+      ' \n{"stream_options":{"include_usage":true},"model": "gpt-4o", "stream":true,"messages":[{"role":"user","content":"é {"}]}',
+    );
+    expect(JSON.parse(parsed.call.upstreamBody.toString())).toEqual(parsed.call.upstreamJson);
+    expect(parsed.call.upstreamJson).toEqual({ ...json, stream_options: { include_usage: true } });
+    expect(parsed.call.hideUsageChunk).toBe(true);
+  });
+
+  it('merges include_usage into stream_options that are null or lack it', () => {
+    for (const options of [null, { include_usage: false }]) {
+      const json = { model: 'gpt-4o', stream: true, stream_options: options };
+      const parsed = parseCallRequest('openai.chat', json, body(json), {});
+      if (!parsed.ok) throw new Error(parsed.message);
+      expect(JSON.parse(parsed.call.upstreamBody.toString())).toEqual({
+        ...json,
+        stream_options: { include_usage: true },
+      });
+    }
+  });
+
   it.each([
     [
       'a client that asked for usage',

@@ -2,10 +2,12 @@ import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
+import { openResponseCache } from '../../../src/sidecar/cache/store.js';
 import { openDatabase } from '../../../src/sidecar/store/database.js';
 import { openUsageStore } from '../../../src/sidecar/store/index.js';
 import { MIGRATIONS, migrate } from '../../../src/sidecar/store/migrations.js';
 import { retentionCutoff } from '../../../src/sidecar/store/retention.js';
+import { toRow } from '../../../src/sidecar/store/rows.js';
 import { createRecordWriter } from '../../../src/sidecar/store/writer.js';
 import type { UsageRecord } from '../../../src/usage/record.js';
 
@@ -31,6 +33,7 @@ function record(fields: Partial<UsageRecord> = {}): UsageRecord {
       outputTokens: 5,
       cachedInputTokens: 2,
       cacheWriteTokens: 0,
+      cacheWrite1hTokens: 0,
       reasoningTokens: 1,
     },
     costUsd: 0.001,
@@ -47,6 +50,7 @@ function record(fields: Partial<UsageRecord> = {}): UsageRecord {
     params: { temperature: 0.5 },
     systemFingerprint: 'fp',
     upstreamRequestId: 'req_1',
+    responseModel: 'gpt-4o-mini-2024-07-18',
     ...fields,
   };
 }
@@ -86,6 +90,54 @@ describe('migrate', () => {
     ]);
     expect(db.pragma('user_version', { simple: true })).toBe(2);
     db.close();
+  });
+});
+
+describe('upgrading a database of the previous version', () => {
+  it('adds the new columns; old records read back with their defaults, old cache entries too', async () => {
+    const previous = MIGRATIONS.slice(0, -1);
+    const old = new BetterSqlite3(join(dir, 'usage.db'));
+    migrate(old, 'usage.db', previous);
+    expect(old.pragma('user_version', { simple: true })).toBe(previous.at(-1)?.version);
+    const oldRecord = record();
+    const { cache_write_1h_tokens: _1h, response_model: _model, ...oldRow } = toRow(oldRecord);
+    const columns = Object.keys(oldRow);
+    old
+      .prepare(
+        `INSERT INTO usage_records (${columns.join(', ')}) VALUES (${columns.map((c) => `@${c}`).join(', ')})`,
+      )
+      .run(oldRow);
+    const oldUsage = {
+      inputTokens: 10,
+      outputTokens: 5,
+      cachedInputTokens: 0,
+      cacheWriteTokens: 0,
+      reasoningTokens: 0,
+    };
+    old
+      .prepare(
+        `INSERT INTO response_cache (key, created_at, expires_at, size, record_id, provider, model, status,
+           content_type, usage, estimated, system_fingerprint, cost_usd, body)
+         VALUES ('k', 0, 9e15, 2, ?, 'openai', 'gpt-4o-mini', 200, 'application/json', ?, 0, NULL, 0.001, ?)`,
+      )
+      .run(oldRecord.id, JSON.stringify(oldUsage), Buffer.from('{}'));
+    old.close();
+
+    const store = openUsageStore(dir);
+    expect(store.db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.at(-1)?.version);
+    const [stored] = store.queries.records({ limit: 10 }).records;
+    expect(stored).toEqual({
+      ...oldRecord,
+      usage: { ...oldRecord.usage, cacheWrite1hTokens: 0 },
+      responseModel: null,
+    });
+    const cached = openResponseCache(store.db, { ttlMs: 1000, maxBytes: 1_000_000 }).get('k', 1);
+    expect(cached?.usage).toEqual({ ...oldUsage, cacheWrite1hTokens: 0 });
+    // New records keep the new fields next to the old ones.
+    const fresh = record({ usage: { ...oldRecord.usage, cacheWriteTokens: 4, cacheWrite1hTokens: 3 } });
+    await store.writer.write([{ record: fresh }]);
+    expect(store.queries.storedCall(fresh.id)?.record).toEqual(fresh);
+    await store.close();
   });
 });
 

@@ -13,6 +13,7 @@ describe('extractResponse on provider bodies', () => {
         outputTokens: 56,
         cachedInputTokens: 1024,
         cacheWriteTokens: 0,
+        cacheWrite1hTokens: 0,
         reasoningTokens: 0,
       },
       systemFingerprint: 'fp_07871e2ad8',
@@ -31,6 +32,7 @@ describe('extractResponse on provider bodies', () => {
       outputTokens: 1250,
       cachedInputTokens: 0,
       cacheWriteTokens: 0,
+      cacheWrite1hTokens: 0,
       reasoningTokens: 1216,
     });
     expect(systemFingerprint).toBeNull();
@@ -51,6 +53,7 @@ describe('extractResponse on provider bodies', () => {
         outputTokens: 0,
         cachedInputTokens: 0,
         cacheWriteTokens: 0,
+        cacheWrite1hTokens: 0,
         reasoningTokens: 0,
       },
       systemFingerprint: null,
@@ -67,6 +70,7 @@ describe('extractResponse on provider bodies', () => {
         outputTokens: 320,
         cachedInputTokens: 1152,
         cacheWriteTokens: 0,
+        cacheWrite1hTokens: 0,
         reasoningTokens: 256,
       },
       systemFingerprint: null,
@@ -83,6 +87,7 @@ describe('extractResponse on provider bodies', () => {
         outputTokens: 393,
         cachedInputTokens: 0,
         cacheWriteTokens: 1888,
+        cacheWrite1hTokens: 0,
         reasoningTokens: 0,
       },
       systemFingerprint: null,
@@ -97,7 +102,33 @@ describe('extractResponse on provider bodies', () => {
       outputTokens: 120,
       cachedInputTokens: 1888,
       cacheWriteTokens: 0,
+      cacheWrite1hTokens: 0,
       reasoningTokens: 0,
+    });
+  });
+
+  it('keeps the 1-hour part of Anthropic cache writes (cache_creation by TTL)', () => {
+    const body = wireJson('anthropic-messages.json') as { usage: Record<string, unknown> };
+    body.usage.cache_creation = { ephemeral_5m_input_tokens: 1500, ephemeral_1h_input_tokens: 388 };
+    expect(extractResponse('anthropic.messages', body).usage).toEqual({
+      inputTokens: 21 + 1888,
+      outputTokens: 393,
+      cachedInputTokens: 0,
+      cacheWriteTokens: 1888,
+      cacheWrite1hTokens: 388,
+      reasoningTokens: 0,
+    });
+    // Only the breakdown: the total is its sum. A 1-hour part above the total is clamped to it.
+    const { cache_creation_input_tokens: _total, ...rest } = body.usage;
+    expect(extractResponse('anthropic.messages', { usage: rest }).usage).toMatchObject({
+      inputTokens: 21 + 1888,
+      cacheWriteTokens: 1888,
+      cacheWrite1hTokens: 388,
+    });
+    const tooMany = { ...body.usage, cache_creation: { ephemeral_1h_input_tokens: 5000 } };
+    expect(extractResponse('anthropic.messages', { usage: tooMany }).usage).toMatchObject({
+      cacheWriteTokens: 1888,
+      cacheWrite1hTokens: 1888,
     });
   });
 
@@ -112,6 +143,7 @@ describe('extractResponse on provider bodies', () => {
     expect(extractResponse('openai.chat', body).usage).toMatchObject({
       inputTokens: 3000,
       cacheWriteTokens: 2048,
+      cacheWrite1hTokens: 0,
     });
   });
 
@@ -129,6 +161,7 @@ describe('extractResponse on provider bodies', () => {
       outputTokens: 10,
       cachedInputTokens: 100,
       cacheWriteTokens: 0,
+      cacheWrite1hTokens: 0,
       reasoningTokens: 10,
     });
   });
@@ -153,6 +186,7 @@ describe('extractResponse on provider bodies', () => {
       outputTokens: 0,
       cachedInputTokens: 0,
       cacheWriteTokens: 0,
+      cacheWrite1hTokens: 0,
       reasoningTokens: 0,
     });
   });
@@ -166,6 +200,13 @@ describe('extractResponse on provider bodies', () => {
         output_tokens: fc.oneof(fc.integer(), fc.double()),
         cache_read_input_tokens: fc.oneof(fc.integer(), fc.constant(null)),
         cache_creation_input_tokens: fc.oneof(fc.integer(), fc.constant(null)),
+        cache_creation: fc.record(
+          {
+            ephemeral_5m_input_tokens: fc.integer(),
+            ephemeral_1h_input_tokens: fc.oneof(fc.integer(), fc.double()),
+          },
+          { requiredKeys: [] },
+        ),
         prompt_tokens_details: fc.record({ cached_tokens: fc.integer() }, { requiredKeys: [] }),
         input_tokens_details: fc.record({ cached_tokens: fc.integer() }, { requiredKeys: [] }),
         output_tokens_details: fc.record({ reasoning_tokens: fc.integer() }, { requiredKeys: [] }),
@@ -190,6 +231,7 @@ describe('extractResponse on provider bodies', () => {
         if (extracted.usage) {
           const usage = tokenUsageSchema.parse(extracted.usage);
           expect(usage.cachedInputTokens + usage.cacheWriteTokens).toBeLessThanOrEqual(usage.inputTokens);
+          expect(usage.cacheWrite1hTokens).toBeLessThanOrEqual(usage.cacheWriteTokens);
           expect(usage.reasoningTokens).toBeLessThanOrEqual(usage.outputTokens);
         }
       }),

@@ -67,6 +67,7 @@ describe('createStreamObserver on provider streams', () => {
         outputTokens: 56,
         cachedInputTokens: 1024,
         cacheWriteTokens: 0,
+        cacheWrite1hTokens: 0,
         reasoningTokens: 0,
       },
       partialUsage: null,
@@ -120,6 +121,7 @@ describe('createStreamObserver on provider streams', () => {
         outputTokens: 320,
         cachedInputTokens: 1152,
         cacheWriteTokens: 0,
+        cacheWrite1hTokens: 0,
         reasoningTokens: 256,
       },
       partialUsage: null,
@@ -140,6 +142,7 @@ describe('createStreamObserver on provider streams', () => {
       outputTokens: 64,
       cachedInputTokens: 0,
       cacheWriteTokens: 0,
+      cacheWrite1hTokens: 0,
       reasoningTokens: 60,
     });
     expect(summary.sawTerminalEvent).toBe(true);
@@ -155,6 +158,7 @@ describe('createStreamObserver on provider streams', () => {
         outputTokens: 120,
         cachedInputTokens: 1888,
         cacheWriteTokens: 0,
+        cacheWrite1hTokens: 0,
         reasoningTokens: 0,
       },
       partialUsage: null,
@@ -175,11 +179,41 @@ describe('createStreamObserver on provider streams', () => {
       outputTokens: 187,
       cachedInputTokens: 0,
       cacheWriteTokens: 0,
+      cacheWrite1hTokens: 0,
       reasoningTokens: 120,
     });
     expect(summary.outputText).toBe('Let me check that for you.');
     expect(summary.extraOutputText).toBe(
       'The user wants the weather; call the tool for San Francisco.get_weather{"location": "San Francisco, CA"}',
+    );
+  });
+
+  it('Anthropic: 1-hour cache writes from message_start survive a message_delta without them, at any split', () => {
+    const text = wireText('anthropic-messages-stream.sse')
+      .replace('"cache_creation_input_tokens":0', '"cache_creation_input_tokens":700')
+      .replace(
+        '"ephemeral_5m_input_tokens":0,"ephemeral_1h_input_tokens":0',
+        '"ephemeral_5m_input_tokens":100,"ephemeral_1h_input_tokens":600',
+      )
+      .replace(
+        '"usage":{"output_tokens":120}',
+        '"usage":{"output_tokens":120,"cache_creation_input_tokens":700}',
+      );
+    const expected = {
+      inputTokens: 472 + 1888 + 700,
+      outputTokens: 120,
+      cachedInputTokens: 1888,
+      cacheWriteTokens: 700,
+      cacheWrite1hTokens: 600,
+      reasoningTokens: 0,
+    };
+    expect(whole('anthropic.messages', text).summary.usage).toEqual(expected);
+    const bytes = utf8.encode(text);
+    fc.assert(
+      fc.property(fc.array(fc.nat(), { maxLength: 12 }), (cuts) => {
+        expect(observe('anthropic.messages', splitAt(bytes, cuts)).summary.usage).toEqual(expected);
+      }),
+      { numRuns: 200 },
     );
   });
 
