@@ -38,6 +38,7 @@ const ANTHROPIC_PRICE = {
   outputPerMTok: 5,
   cachedInputPerMTok: 0.1,
   cacheWritePerMTok: 1.25,
+  cacheWrite1hPerMTok: 2,
 };
 
 interface SdkUsageOpenAI {
@@ -209,7 +210,8 @@ describe('llmdev up on a real engine', () => {
       expect(record.costUsd).toBeCloseTo(quote.costUsd ?? Number.NaN, 12);
     }
     // Override prices from llmdev.config.yaml: 100 plain + 2000 cache-read + 500 cache-write input, 250 output.
-    const anthropicCost = (100 * 1 + 2000 * 0.1 + 500 * 1.25 + 250 * 5) / 1e6;
+    // The fake's 500 cache writes: 200 with the 5-minute TTL, 300 with the 1-hour one.
+    const anthropicCost = (100 * 1 + 2000 * 0.1 + 200 * 1.25 + 300 * 2 + 250 * 5) / 1e6;
     for (const record of [message, messageStream]) {
       expect(record.usage).toEqual(EXPECTED_USAGE.anthropic);
       expect(record.costUsd).toBeCloseTo(anthropicCost, 12);
