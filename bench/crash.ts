@@ -11,10 +11,12 @@
  */
 import { cpus, loadavg } from 'node:os';
 import { formatCrashFigures, runCrashLoop } from '../test/integration/reliability/lib/crash-loop.js';
-import { compiledCli } from './lib/processes.js';
+import { sidecarImageRuntime } from './lib/image-runtime.js';
+import { compiledCli, ROOT } from './lib/processes.js';
 
 const [low = 150, high = 2000] = (process.env.BENCH_UP_MS ?? '150-2000').split('-').map(Number);
 const cli = await compiledCli();
+const image = sidecarImageRuntime(ROOT); // run the sidecar as the usage-logger image does
 console.log(
   `machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}, load average ${loadavg()[0]?.toFixed(1)}; sidecar: ${cli ?? 'src/cli/main.ts via tsx (dist/ does not build)'}`,
 );
@@ -24,6 +26,8 @@ const figures = await runCrashLoop({
   concurrency: Number(process.env.BENCH_CONCURRENCY ?? 16),
   upMs: [low, high],
   ...(cli ? { cli } : {}),
+  nodeFlags: image.nodeFlags,
+  env: image.env,
   log: (line) => process.stderr.write(`${line}\n`),
 });
 console.log(formatCrashFigures(figures));

@@ -83,6 +83,8 @@ export interface StartOptions {
   cli?: string;
   /** Extra node flags, e.g. --max-semi-space-size. */
   nodeFlags?: string[];
+  /** Extra environment, e.g. MALLOC_ARENA_MAX. */
+  env?: Record<string, string>;
 }
 
 /** Spawns `llmdev sidecar` on a random port; `onSpawn` runs before it listens (for startup kills). */
@@ -104,8 +106,11 @@ export function spawnSidecar(project: SidecarProject, options: StartOptions = {}
     '--secrets',
     project.secretsDir,
   ];
-  // Plain `node`, no extra flags or malloc settings: what the usage-logger image runs.
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  // The benches pass the image's flags and environment (bench/lib/image-runtime.ts); tests run plain node.
+  const child = spawn(process.execPath, args, {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...options.env },
+  });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return { child, exited };
 }
