@@ -5,7 +5,7 @@
  * are found once. A match carries the secret's name or the pattern's name and a fingerprint of the
  * matched text, never the text itself.
  */
-import { fingerprint, KEY_PATTERNS } from '../../redact/index.js';
+import { fingerprint, KEY_PATTERNS, KEY_PREFIX } from '../../redact/index.js';
 
 export interface SecretNeedle {
   /** Where the value comes from, e.g. the secret file name `openai_api_key`. */
@@ -43,7 +43,7 @@ export const MIN_SECRET_LENGTH = 8;
 export const MIN_KEY_LENGTH = 40;
 /** Most bytes held back between chunks: real keys are a few hundred characters at most. */
 const MAX_CARRY = 64 * 1024;
-const PREFIX = Buffer.from('sk-');
+const PREFIX = Buffer.from(KEY_PREFIX);
 const STICKY = KEY_PATTERNS.map(({ name, pattern }) => ({ name, pattern: new RegExp(pattern.source, 'y') }));
 
 /** Bytes that can be part of a provider key ([A-Za-z0-9_-]); anything else ends a key. */

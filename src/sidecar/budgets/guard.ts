@@ -41,7 +41,8 @@ export function worstCaseCostUsd(
   const input = call.kind === 'anthropic.messages' ? Math.ceil(counted * APPROXIMATE_INPUT_MARGIN) : counted;
   const output = outputTokensToReserve(call.kind, call.json, model, limits);
   return pricer.maxCostUsd(call.provider, model, input, output, call.ts, {
-    hourCacheWrites: requestsHourCache(call.json),
+    // Only Anthropic bills 1-hour cache writes: no need to walk other bodies on the hot path.
+    hourCacheWrites: call.provider === 'anthropic' && requestsHourCache(call.json),
   });
 }
 

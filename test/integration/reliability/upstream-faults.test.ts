@@ -73,6 +73,17 @@ async function runCase(provider: 'openai' | 'anthropic', stream: boolean, fault:
       });
     return done(error.status, error.headers?.get?.('x-llmdev-request-id') ?? null);
   };
+  /** A cut stream must break the client's iteration, not end it as if complete. */
+  const readToBreak = async (data: AsyncIterable<unknown>, response: Response): Promise<Result> => {
+    try {
+      for await (const _ of data) {
+        // read to the break
+      }
+    } catch {
+      return done('stream breaks', response.headers.get('x-llmdev-request-id'));
+    }
+    throw new Error('the stream ended normally');
+  };
   try {
     if (provider === 'openai') {
       const body = { model: 'gpt-4o-mini', messages: [{ role: 'user' as const, content: `fault ${fault}` }] };
@@ -83,15 +94,7 @@ async function runCase(provider: 'openai' | 'anthropic', stream: boolean, fault:
       const { data, response } = await h.openai.chat.completions
         .create({ ...body, stream: true }, options)
         .withResponse();
-      const id = response.headers.get('x-llmdev-request-id');
-      try {
-        for await (const _ of data) {
-          // read to the break
-        }
-      } catch {
-        return done('stream breaks', id);
-      }
-      throw new Error('the stream ended normally');
+      return await readToBreak(data, response);
     }
     const body = {
       model: 'claude-sonnet-4-20250514',
@@ -105,15 +108,7 @@ async function runCase(provider: 'openai' | 'anthropic', stream: boolean, fault:
     const { data, response } = await h.anthropic.messages
       .create({ ...body, stream: true }, options)
       .withResponse();
-    const id = response.headers.get('x-llmdev-request-id');
-    try {
-      for await (const _ of data) {
-        // read to the break
-      }
-    } catch {
-      return done('stream breaks', id);
-    }
-    throw new Error('the stream ended normally');
+    return await readToBreak(data, response);
   } catch (error) {
     return fromError(error);
   }
