@@ -6,37 +6,7 @@ import { estimateCost, estimateTokens, providerOfModel } from '../../../src/clie
 import { UsageError } from '../../../src/errors/index.js';
 import { createPricer } from '../../../src/pricing/index.js';
 import { countTextTokens } from '../../../src/usage/estimate.js';
-
-// "How to count tokens with tiktoken", OpenAI cookbook: 129 prompt tokens for gpt-3.5-turbo-0613 and
-// gpt-4-0613, 124 for gpt-4o and gpt-4o-mini (as the API reported them).
-const COOKBOOK_MESSAGES = [
-  {
-    role: 'system',
-    content:
-      'You are a helpful, pattern-following assistant that translates corporate jargon into plain English.',
-  },
-  { role: 'system', name: 'example_user', content: 'New synergies will help drive top-line growth.' },
-  {
-    role: 'system',
-    name: 'example_assistant',
-    content: 'Things working well together will increase revenue.',
-  },
-  {
-    role: 'system',
-    name: 'example_user',
-    content:
-      "Let's circle back when we have more bandwidth to touch base on opportunities for increased leverage.",
-  },
-  {
-    role: 'system',
-    name: 'example_assistant',
-    content: "Let's talk later when we're less busy about how to do better.",
-  },
-  {
-    role: 'user',
-    content: "This late pivot means we don't have time to boil the ocean for the client deliverable.",
-  },
-];
+import { COOKBOOK_MESSAGES } from '../../fixtures/cookbook-messages.js';
 
 describe('estimateTokens', () => {
   it.each([
