@@ -14,6 +14,7 @@ import { stringify } from 'yaml';
 import { openUsageStore } from '../../../src/sidecar/store/index.js';
 import type { UsageRecord } from '../../../src/usage/record.js';
 import { runCli } from '../../helpers/cli.js';
+import { usageRecord } from '../../helpers/usage-record.js';
 
 jest.setTimeout(120_000);
 
@@ -27,38 +28,15 @@ let data: string;
 const docker = (...args: string[]) => execa('docker', args);
 
 function record(i: number, model: string, costUsd: number | null): UsageRecord {
-  return {
+  return usageRecord({
     id: `rec-${i}`,
     ts: new Date(Date.now() - i * 60_000).toISOString(),
-    provider: 'openai',
     model,
-    endpoint: '/v1/chat/completions',
-    stream: false,
-    source: 'proxy',
-    usage: {
-      inputTokens: 1000,
-      outputTokens: 100,
-      cachedInputTokens: 0,
-      cacheWriteTokens: 0,
-      cacheWrite1hTokens: 0,
-      reasoningTokens: 0,
-    },
+    usage: { inputTokens: 1000, outputTokens: 100 },
     costUsd,
-    savedUsd: null,
     pricingSource: costUsd === null ? null : 'test',
     latencyMs: 500,
-    ttfbMs: null,
-    status: 200,
-    error: null,
-    estimated: false,
-    tags: {},
-    promptName: null,
-    promptVersion: null,
-    params: {},
-    systemFingerprint: null,
-    upstreamRequestId: null,
-    responseModel: null,
-  };
+  });
 }
 
 beforeAll(async () => {

@@ -6,6 +6,7 @@ import { BudgetLedger } from '../../../src/sidecar/budgets/ledger.js';
 import { loadSpend } from '../../../src/sidecar/budgets/load-spend.js';
 import { openUsageStore, type UsageStore } from '../../../src/sidecar/store/index.js';
 import type { UsageRecord } from '../../../src/usage/record.js';
+import { usageRecord } from '../../helpers/usage-record.js';
 
 let dir: string;
 let store: UsageStore;
@@ -21,39 +22,7 @@ afterEach(async () => {
 let n = 0;
 function record(ts: string, costUsd: number | null, fields: Partial<UsageRecord> = {}): UsageRecord {
   n++;
-  return {
-    id: `rec-${n}`,
-    ts,
-    provider: 'openai',
-    model: 'gpt-4o-mini',
-    endpoint: '/v1/chat/completions',
-    stream: false,
-    source: 'proxy',
-    usage: {
-      inputTokens: 1,
-      outputTokens: 1,
-      cachedInputTokens: 0,
-      cacheWriteTokens: 0,
-      cacheWrite1hTokens: 0,
-      reasoningTokens: 0,
-    },
-    costUsd,
-    savedUsd: null,
-    pricingSource: null,
-    latencyMs: 1,
-    ttfbMs: null,
-    status: 200,
-    error: null,
-    estimated: false,
-    tags: {},
-    promptName: null,
-    promptVersion: null,
-    params: {},
-    systemFingerprint: null,
-    upstreamRequestId: null,
-    responseModel: null,
-    ...fields,
-  };
+  return usageRecord({ id: `rec-${n}`, ts, costUsd, ...fields });
 }
 
 it('loads each budget’s spend in its current window from usage.db, with the ledger’s matching rules', async () => {
