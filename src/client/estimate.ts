@@ -60,7 +60,11 @@ export function providerOfModel(model: string): Provider {
 export function estimateTokens(messages: unknown, model: string, options: TokenEstimateOptions = {}): number {
   const provider = options.provider ?? providerOfModel(model);
   if (provider === 'anthropic') {
-    return estimateInputTokens('anthropic.messages', { model, messages, system: options.system });
+    return estimateInputTokens(
+      'anthropic.messages',
+      { model, messages, system: options.system },
+      { exact: true },
+    );
   }
   return estimateMessagesTokens(messages, model);
 }

@@ -212,6 +212,22 @@ const sidecarSchema = section({
   retentionDays: positiveInt('Usage records older than this many days are deleted.', 90),
   jsonlMirror: bool('Also append each record to logs/llm_requests_YYYY-MM-DD.jsonl in the data dir.', false),
   upstreamTimeoutSeconds: positiveInt('Upstream request timeout in seconds.', 600),
+  maxConnections: positiveInt(
+    'Most client connections the sidecar holds open at once; more are dropped (and logged).',
+    512,
+  ),
+  allowedHosts: z
+    .array(
+      z
+        .string({ error: 'expected a host name' })
+        .regex(/^[A-Za-z0-9]([A-Za-z0-9.-]{0,252})$/, { error: 'expected a host name (no port, no scheme)' }),
+      { error: 'expected a list of host names' },
+    )
+    .default([])
+    .meta({
+      description:
+        'Extra Host names the sidecar answers to, besides localhost, usage-logger and IP addresses (421 otherwise: DNS-rebinding guard).',
+    }),
   logLevel: z
     .enum(['debug', 'info', 'warn', 'error'], { error: 'expected one of debug, info, warn, error' })
     .default('info')
@@ -280,6 +296,29 @@ const limitsSchema = section({
     20,
   ),
   loopWindowSeconds: positiveInt('Window for loop detection, in seconds.', 60),
+  modelMaxInputTokens: z
+    .record(
+      z.string(),
+      z
+        .number({ error: 'expected a positive whole number' })
+        .int({ error: 'expected a positive whole number' })
+        .positive({ error: 'expected a positive whole number' }),
+      { error: mapError('expected a map of model id to a number of tokens') },
+    )
+    .default({})
+    .meta({
+      description:
+        'Per-model input ceiling (e.g. its context window) reserved against blocking budgets for calls whose billed input is not in the body (previous_response_id, conversation, stored prompts, file and document sources, hosted tools).',
+    }),
+  defaultMaxInputTokens: z
+    .number({ error: 'expected a positive whole number' })
+    .int({ error: 'expected a positive whole number' })
+    .positive({ error: 'expected a positive whole number' })
+    .optional()
+    .meta({
+      description:
+        'The input ceiling for models not in modelMaxInputTokens; unset: such calls are refused (400) under a blocking budget.',
+    }),
 }).meta({ description: 'Runaway protection.' });
 
 const priceOverrideSchema = section({

@@ -6,6 +6,7 @@
 import { posix } from 'node:path';
 import { Document } from 'yaml';
 import { CA_CERTS_SECRET, type Config } from '../config/schema.js';
+import { SIDECAR_SERVICE } from '../config/services.js';
 import { shortSha256, wholeFile } from './header.js';
 import { devcontainerLayout, layoutOf } from './layout.js';
 import { hostSecretNames, RUN_SECRETS, SECRETS_DIR, sidecarSecrets, workspaceSecrets } from './secrets.js';
@@ -14,7 +15,7 @@ import type { GenerateContext, GeneratedFile } from './types.js';
 /** Where compose.yaml is in the default layout (project.devcontainerDir may move it). */
 export const COMPOSE_FILE = devcontainerLayout().compose;
 export const WORKSPACE_SERVICE = 'workspace';
-export const SIDECAR_SERVICE = 'usage-logger';
+export { SIDECAR_SERVICE };
 /** Where the sidecar container reads the project's config. */
 export const SIDECAR_CONFIG_PATH = '/etc/llmdev/llmdev.config.yaml';
 /** Label holding a checksum of the validated config: a config change recreates the sidecar. */

@@ -7,6 +7,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { Config } from '../config/schema.js';
+import { SIDECAR_SERVICE } from '../config/services.js';
 import { createPricer } from '../pricing/index.js';
 import { redact } from '../redact/index.js';
 import { healthHandler } from './api/health.js';
@@ -17,14 +18,15 @@ import type { BudgetStatus } from './budgets/ledger.js';
 import { createDashboard } from './dashboard/index.js';
 import { answerClientError } from './http/client-error.js';
 import { chain, type Handler, type Middleware } from './http/context.js';
+import { allowedHostNames, requireAllowedHost } from './http/host-allow.js';
 import { parseJson } from './http/middleware/parse-json.js';
 import { readBody } from './http/middleware/read-body.js';
 import { digestToken, requireToken } from './http/middleware/require-token.js';
 import { createRouter, formatForPath, type Route } from './http/router.js';
+import { capConnections, SERVER_OPTIONS } from './http/server-limits.js';
 import { uuidv7 } from './ids.js';
 import { createGuardrails } from './limits/guardrails.js';
 import { createLogger, type Logger } from './log.js';
-import { preloadMockEncodings } from './mock/index.js';
 import { describeProviders, type ProviderStates, resolveProviders } from './providers.js';
 import type { Guard } from './proxy/guards.js';
 import { proxyHandler } from './proxy/pipeline.js';
@@ -74,9 +76,11 @@ export async function createSidecar(options: SidecarOptions): Promise<Sidecar> {
   let tokenDigest = digestToken(secrets.token);
   const log =
     options.log ?? createLogger({ level: config.sidecar.logLevel, secrets: () => secretValues(secrets) });
-  const redactText = (text: string) => redact(text, secretValues(secrets));
+  let knownSecrets = secretValues(secrets); // redaction runs on every stored string: not rebuilt per call
+  const redactText = (text: string) => redact(text, knownSecrets);
 
   const store = openUsageStore(dataDir, {
+    redact: redactText,
     onListenerError: (error) => log.error('after-commit listener failed', { error }),
     onCheckpointError: (message) => log.error('WAL checkpoint failed', { error: message }),
   });
@@ -87,10 +91,9 @@ export async function createSidecar(options: SidecarOptions): Promise<Sidecar> {
   // Metrics, OTLP spans and the dashboard's live view see each committed record, off the commit path.
   const observers = createCommitObservers((error) => log.error('usage record observer failed', { error }));
   store.writer.onCommit(observers.onCommit);
-  preloadMockEncodings(providers);
   const pricer = createPricer(config.pricing.overrides);
   // Budgets (spend loaded from usage.db), rate limit, loop detection, output cap, response cache.
-  const guardrails = createGuardrails({ config, store, pricer, log, now });
+  const guardrails = createGuardrails({ config, store, pricer, log, now, redact: redactText });
   const upstream = createUpstreamClient();
 
   const tokenFile = `/run/secrets/${config.sidecar.tokenSecret}`;
@@ -141,7 +144,6 @@ export async function createSidecar(options: SidecarOptions): Promise<Sidecar> {
     newId,
     now,
     clock: () => performance.now(),
-    redactText,
     maxStoredBodyBytes: config.sidecar.storeBodies ? config.sidecar.maxStoredBodyBytes : null,
     upstreamTimeoutSeconds: config.sidecar.upstreamTimeoutSeconds,
   };
@@ -154,6 +156,7 @@ export async function createSidecar(options: SidecarOptions): Promise<Sidecar> {
         path: proxied.path,
         format: formatForPath(proxied.path),
         handler: chain(middleware, tracked(proxyHandler(proxied, pipelineDeps))),
+        ...(proxied.segment && { segment: proxied.segment }),
       };
     }),
     {
@@ -170,7 +173,6 @@ export async function createSidecar(options: SidecarOptions): Promise<Sidecar> {
               pricer.price(record.provider, record.responseModel ?? record.model, record.usage, at),
             newId,
             now,
-            redactText,
           }),
         ),
       ),
@@ -207,8 +209,11 @@ export async function createSidecar(options: SidecarOptions): Promise<Sidecar> {
     },
   ];
   routes.push(...dashboard.routes, ...telemetry.routes);
-  const server = createServer(createRouter(routes, (error) => log.error('request failed', { error })));
+  const router = createRouter(routes, (error) => log.error('request failed', { error }));
+  const hosts = allowedHostNames(SIDECAR_SERVICE, config.sidecar.allowedHosts);
+  const server = createServer(SERVER_OPTIONS, requireAllowedHost(hosts, router));
   server.on('clientError', answerClientError);
+  capConnections(server, config.sidecar.maxConnections, log);
 
   const purge = async () => {
     const deleted = await store.purge(retentionCutoff(now(), config.sidecar.retentionDays));
@@ -243,9 +248,9 @@ export async function createSidecar(options: SidecarOptions): Promise<Sidecar> {
       const next = await readSidecarSecrets(config, secretsDir);
       const nextProviders = resolveProviders(config, next);
       secrets = next;
+      knownSecrets = secretValues(next);
       providers = nextProviders;
       tokenDigest = digestToken(next.token);
-      preloadMockEncodings(providers);
     },
     async close() {
       clearInterval(retention);

@@ -9,7 +9,7 @@ import type { ApiKind } from './endpoints.js';
 import { asObject, asString, type Json } from './normalize.js';
 import type { TokenUsage } from './record.js';
 import type { StreamSummary } from './sse.js';
-import { countTokens, type EncodingName, encodingForModel } from './tokenizer.js';
+import { boundedCounter, countTokens, type EncodingName, encodingForModel } from './tokenizer.js';
 
 export { encodingForModel, preloadEncodings } from './tokenizer.js';
 
@@ -26,26 +26,38 @@ const ANTHROPIC_IMAGE = 1600;
 /** Anthropic's hidden tool-use system prompt (Claude 4 family, tool_choice auto). */
 const ANTHROPIC_TOOL_PROMPT = 346;
 
+/** Tokens of a text; bounded work (an upper bound past REQUEST_COUNT_LIMITS, see tokenizer.ts). */
 export function countTextTokens(text: string, model: string): number {
-  return countTokens(text, encodingForModel(model));
+  return counter(model, false)(text);
 }
 
-function counter(model: string): Count {
+/**
+ * Counts for one request: bounded (the sidecar, on its event loop, and records' estimates), or
+ * exact however long it takes (a client asking what its prompt costs).
+ */
+function counter(model: string, exact: boolean): Count {
   const name: EncodingName = encodingForModel(model);
-  return (text) => countTokens(text, name);
+  return exact ? (text) => countTokens(text, name) : boundedCounter(name);
 }
 
-/** Prompt tokens of OpenAI chat `messages`, including the reply priming (OpenAI cookbook). */
+/** Prompt tokens of OpenAI chat `messages`, including the reply priming (OpenAI cookbook); exact. */
 export function estimateMessagesTokens(messages: unknown, model: string): number {
-  return chatMessagesTokens(messages, counter(model));
+  return chatMessagesTokens(messages, counter(model, true));
 }
 
-/** Estimated input tokens of a request body for an API; 0 when the body is not an object. */
-export function estimateInputTokens(kind: ApiKind, requestBody: unknown): number {
+/**
+ * Estimated input tokens of a request body for an API; 0 when the body is not an object. Bounded
+ * work unless `exact`: past the limits, an upper bound, which is what a reservation needs.
+ */
+export function estimateInputTokens(
+  kind: ApiKind,
+  requestBody: unknown,
+  options: { exact?: boolean } = {},
+): number {
   const body = asObject(requestBody);
   if (!body) return 0;
   const model = asString(body.model) ?? '';
-  const count = counter(model);
+  const count = counter(model, options.exact === true);
   switch (kind) {
     case 'openai.chat':
       return (
@@ -93,7 +105,7 @@ export function streamUsage(
 ): { usage: TokenUsage; estimated: boolean } {
   if (summary.usage) return { usage: summary.usage, estimated: false };
   const model = summary.model ?? asString(asObject(requestBody)?.model) ?? '';
-  const count = counter(model);
+  const count = counter(model, false);
   const output = count(summary.outputText) + count(summary.extraOutputText);
   const partial = summary.partialUsage;
   if (partial) {

@@ -6,6 +6,12 @@
  * token bytes to rank and runs the same pre-tokenizer regex and byte-pair merge: ~0.4 s, ~15 MB,
  * ~55 µs per KB, identical counts (checked against js-tiktoken in the tests). Special tokens are
  * counted as ordinary text, like `encode(text, [], [])`.
+ *
+ * Encodings load on first use, not at start (an idle mock-mode sidecar does not hold them). Counting
+ * runs on the event loop, so what one request may spend on it is bounded (`boundedCounter`): past
+ * ~25k characters, or ~1k characters of byte-pair merging (the slow part: ~2.5 µs a character for
+ * text outside the vocabulary, 18 s for one 19 MB "word"), a text counts as its UTF-8 byte length,
+ * an upper bound (every token is at least one byte).
  */
 import { createRequire } from 'node:module';
 
@@ -56,7 +62,7 @@ export function encodingForModel(model: string): EncodingName {
   return 'o200k_base'; // gpt-4o, gpt-4.1, gpt-5, o-series, chatgpt-*, and unknown modern models
 }
 
-/** Loads (once) the encodings a process will need, e.g. at sidecar start-up, off the hot path. */
+/** Loads (once) the encodings a process will need now rather than on first use (benchmarks). */
 export function preloadEncodings(names: readonly EncodingName[] = ['o200k_base', 'cl100k_base']): void {
   for (const name of names) encoding(name);
 }
@@ -117,13 +123,53 @@ function parseRanks(text: string): Map<string, number> {
 export function countTokens(text: string, name: EncodingName): number {
   if (text.length === 0) return 0;
   const enc = encoding(name);
-  if (text.length < RECENT_MIN_CHARS) return countUncached(text, enc);
+  if (text.length < RECENT_MIN_CHARS) return countUncached(text, enc, UNLIMITED);
   const known = enc.recent.get(text);
   if (known !== undefined) return known;
-  const count = countUncached(text, enc);
+  const count = countUncached(text, enc, UNLIMITED);
   remember(enc, text, count);
   return count;
 }
+
+/** Work one counter may do exactly: characters counted, and characters byte-pair merged. */
+export interface CountLimits {
+  chars: number;
+  mergedChars: number;
+}
+
+/** ~2.5 ms each on the development machine (see RELIABILITY.md), whatever the text. */
+export const REQUEST_COUNT_LIMITS: Readonly<CountLimits> = { chars: 24_576, mergedChars: 1_024 };
+const UNLIMITED: CountLimits = { chars: Number.POSITIVE_INFINITY, mergedChars: Number.POSITIVE_INFINITY };
+
+/**
+ * A counter for one request's texts: exact until `limits` are spent, then an upper bound (UTF-8
+ * bytes) for what is left, so no request can hold the event loop for long. Texts counted before
+ * (a conversation's history) cost nothing.
+ */
+export function boundedCounter(
+  name: EncodingName,
+  limits: Readonly<CountLimits> = REQUEST_COUNT_LIMITS,
+): (text: string) => number {
+  const left: CountLimits = { ...limits };
+  return (text) => {
+    if (text.length === 0) return 0;
+    if (text.length > left.chars) {
+      const known = loaded.get(name)?.recent.get(text);
+      return known ?? Buffer.byteLength(text, 'utf8');
+    }
+    const enc = encoding(name);
+    const known = text.length < RECENT_MIN_CHARS ? undefined : enc.recent.get(text);
+    if (known !== undefined) return known;
+    left.chars -= text.length;
+    bounded = false;
+    const count = countUncached(text, enc, left);
+    if (!bounded && text.length >= RECENT_MIN_CHARS) remember(enc, text, count);
+    return count;
+  };
+}
+
+/** Set by countUncached when a piece was bounded rather than counted (such counts are not cached). */
+let bounded = false;
 
 function remember(enc: Encoding, text: string, count: number): void {
   if (text.length > RECENT_CHARS_MAX / 4) return;
@@ -140,7 +186,7 @@ function remember(enc: Encoding, text: string, count: number): void {
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching the ASCII range on purpose
 const ASCII = /^[\x00-\x7f]*$/;
 
-function countUncached(text: string, enc: Encoding): number {
+function countUncached(text: string, enc: Encoding, left: CountLimits): number {
   const ascii = ASCII.test(text);
   const pattern = enc.pattern;
   let total = 0;
@@ -154,7 +200,14 @@ function countUncached(text: string, enc: Encoding): number {
     }
     // The rank map is keyed by UTF-8 bytes as latin1 chars; ASCII text is its own byte string.
     const bytes = ascii || ASCII.test(piece) ? piece : Buffer.from(piece, 'utf8').toString('latin1');
-    total += enc.ranks.has(bytes) ? 1 : bytePairCount(bytes, enc.ranks);
+    if (enc.ranks.has(bytes)) total += 1;
+    else if (bytes.length > left.mergedChars) {
+      total += bytes.length; // one char per byte: an upper bound
+      bounded = true;
+    } else {
+      left.mergedChars -= bytes.length;
+      total += bytePairCount(bytes, enc.ranks);
+    }
   }
   return total;
 }

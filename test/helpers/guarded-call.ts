@@ -16,7 +16,7 @@ const ENDPOINTS: Record<ApiKind, string> = {
 export function guardedCall(
   kind: ApiKind,
   json: Record<string, unknown>,
-  options: { headers?: IncomingHttpHeaders; ts?: Date; id?: string } = {},
+  options: { headers?: IncomingHttpHeaders; ts?: Date; id?: string; caller?: string } = {},
 ): GuardedCall {
   const headers = options.headers ?? {};
   const parsed = parseCallRequest(kind, json, Buffer.from(JSON.stringify(json)), headers);
@@ -31,6 +31,7 @@ export function guardedCall(
     endpoint: ENDPOINTS[kind],
     request: parsed.call,
     json,
+    caller: options.caller ?? 'caller-1',
     headers,
   };
 }

@@ -19,8 +19,6 @@ export interface IngestOptions {
   price: (record: IngestRecord, at: Date) => PriceQuote;
   newId: () => string;
   now: () => Date;
-  /** Masks secrets in free text (error messages) before it is stored. */
-  redactText: (text: string) => string;
 }
 
 export function ingestHandler(options: IngestOptions): Handler {
@@ -52,7 +50,7 @@ export function ingestHandler(options: IngestOptions): Handler {
 export function recordFromIngest(
   input: IngestRecord,
   now: Date,
-  { price, newId, redactText }: Pick<IngestOptions, 'price' | 'newId' | 'redactText'>,
+  { price, newId }: Pick<IngestOptions, 'price' | 'newId'>,
 ): UsageRecord {
   const at = input.ts === undefined ? now : new Date(input.ts);
   const quote = price(input, at);
@@ -72,7 +70,7 @@ export function recordFromIngest(
     latencyMs: input.latencyMs ?? null,
     ttfbMs: input.ttfbMs ?? null,
     status: input.status,
-    error: input.error === undefined ? null : redactText(input.error),
+    error: input.error ?? null, // redacted with everything else by the store (store/redacted.ts)
     estimated: input.estimated,
     tags: input.tags,
     promptName: promptName ?? null,

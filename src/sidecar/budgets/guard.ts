@@ -8,8 +8,13 @@
  * when the request asks for that cache), plus the output the call
  * may produce (its max_tokens-style cap × n, else limits.modelMaxOutputTokens / defaultMaxOutputTokens).
  * A call with no cap of its own under a blocking budget is given the assumed one (OUTPUT_CAPPED_HEADER
- * says so), so no call can outspend its reservation.
+ * says so), so no call can outspend its reservation. A call billed for input its body does not hold
+ * (unbounded-input.ts: previous_response_id, documents from files...) is reserved at the model's
+ * configured input ceiling, or under a blocking budget refused (400) when none is configured.
+ * Large bodies are counted with bounded work: past the tokenizer's limits, one token per byte.
  */
+
+import { CONFIG_FILE } from '../../config/load.js';
 import type { Config } from '../../config/schema.js';
 import type { Pricer } from '../../pricing/index.js';
 import { estimateInputTokens, requestsHourCache } from '../../usage/estimate.js';
@@ -17,6 +22,7 @@ import { assumedOutputCap, outputTokensToReserve, requestedOutputTokens } from '
 import type { Admission, Guard, GuardedCall } from '../proxy/guards.js';
 import { exceededMessage, tightest, unpricedMessage, warningText } from './figures.js';
 import type { BudgetLedger, BudgetStatus } from './ledger.js';
+import { inputCeiling, unboundedInputField } from './unbounded-input.js';
 
 /** Claude has no public tokenizer: its input estimate gets this margin so the reservation covers it. */
 const APPROXIMATE_INPUT_MARGIN = 1.2;
@@ -27,7 +33,8 @@ export const WARNING_HEADER = 'x-llmdev-budget-warning';
 export interface BudgetGuardOptions {
   ledger: BudgetLedger;
   pricer: Pick<Pricer, 'maxCostUsd'>;
-  limits: Pick<Config['limits'], 'modelMaxOutputTokens' | 'defaultMaxOutputTokens'>;
+  limits: Pick<Config['limits'], 'modelMaxOutputTokens' | 'defaultMaxOutputTokens'> &
+    Partial<Pick<Config['limits'], 'modelMaxInputTokens' | 'defaultMaxInputTokens'>>;
 }
 
 /** The most a call can cost, in USD; null when its model has no price. */
@@ -38,7 +45,11 @@ export function worstCaseCostUsd(
 ): number | null {
   const model = call.request.model;
   const counted = estimateInputTokens(call.kind, call.json);
-  const input = call.kind === 'anthropic.messages' ? Math.ceil(counted * APPROXIMATE_INPUT_MARGIN) : counted;
+  const estimated =
+    call.kind === 'anthropic.messages' ? Math.ceil(counted * APPROXIMATE_INPUT_MARGIN) : counted;
+  const ceiling =
+    unboundedInputField(call.kind, call.json) === null ? undefined : inputCeiling(model, limits);
+  const input = ceiling === undefined ? estimated : Math.max(estimated, ceiling);
   const output = outputTokensToReserve(call.kind, call.json, model, limits);
   return pricer.maxCostUsd(call.provider, model, input, output, call.ts, {
     // Only Anthropic bills 1-hour cache writes: no need to walk other bodies on the hot path.
@@ -59,6 +70,23 @@ export function budgetGuard({ ledger, pricer, limits }: BudgetGuardOptions): Gua
     admit(call): Admission {
       const indices = ledger.matching(subjectOf(call));
       if (indices.length === 0) return {};
+      const unbounded = unboundedInputField(call.kind, call.json);
+      const blocking = indices.find((index) => ledger.isBlocking(index));
+      if (
+        unbounded !== null &&
+        blocking !== undefined &&
+        inputCeiling(call.request.model, limits) === undefined
+      ) {
+        return {
+          rejected: {
+            status: 400,
+            kind: 'invalid_request',
+            code: 'input_not_bounded',
+            message: unboundedMessage(unbounded, call.request.model, ledger.status(blocking)?.name ?? ''),
+            headers: { ...headersFor(indices), 'x-should-retry': 'false' },
+          },
+        };
+      }
       const amount = worstCaseCostUsd(call, pricer, limits);
       const result = ledger.reserve(indices, amount);
       if (!result.ok) {
@@ -90,6 +118,15 @@ export function budgetGuard({ ledger, pricer, limits }: BudgetGuardOptions): Gua
       return indices.length === 0 ? undefined : headersFor(indices);
     },
   };
+}
+
+function unboundedMessage(field: string, model: string, budget: string): string {
+  return (
+    `${field}: this call is billed for input that is not in its body (the provider holds it), so llmdev cannot ` +
+    `bound what it reserves against the blocking budget ${JSON.stringify(budget)}. Set ` +
+    `limits.modelMaxInputTokens[${JSON.stringify(model)}] (e.g. the model's context window) or ` +
+    `limits.defaultMaxInputTokens in ${CONFIG_FILE} to reserve that worst case, or send the input in the request.`
+  );
 }
 
 /** The tightest budget's remaining USD, and the warnings of budgets past their warnAt. */

@@ -4,8 +4,10 @@
  * when the bodies pass `maxBytes` the oldest rows are evicted (first in, first out: a hit writes
  * nothing, keeping hits cheap). Responses over a quarter of the bound are not cached at all.
  */
+
 import type { Database, Statement } from 'better-sqlite3';
 import { type TokenUsage, tokenUsageSchema } from '../../usage/record.js';
+import { type RedactText, redactBytes } from '../store/redacted.js';
 
 export interface CacheEntry {
   key: string;
@@ -33,6 +35,8 @@ export interface ResponseCache {
 export interface ResponseCacheOptions {
   ttlMs: number;
   maxBytes: number;
+  /** Masks secrets in what is stored (a provider answer may echo a key); default: stored as given. */
+  redact?: RedactText;
 }
 
 interface Row {
@@ -52,7 +56,10 @@ interface Row {
 const PURGE_EVERY_MS = 60_000;
 const EVICT_BATCH = 64;
 
-export function openResponseCache(db: Database, { ttlMs, maxBytes }: ResponseCacheOptions): ResponseCache {
+export function openResponseCache(
+  db: Database,
+  { ttlMs, maxBytes, redact = (text) => text }: ResponseCacheOptions,
+): ResponseCache {
   const select: Statement = db.prepare('SELECT * FROM response_cache WHERE key = ? AND expires_at > ?');
   const sizeOf = db.prepare('SELECT size FROM response_cache WHERE key = ?').pluck();
   const insert: Statement = db.prepare(
@@ -129,8 +136,14 @@ export function openResponseCache(db: Database, { ttlMs, maxBytes }: ResponseCac
         costUsd: row.cost_usd,
       };
     },
-    put(entry, nowMs) {
-      if (entry.body.length > maxBytes / 4) return false;
+    put(given, nowMs) {
+      if (given.body.length > maxBytes / 4) return false;
+      const entry: CacheEntry = {
+        ...given,
+        model: redact(given.model),
+        systemFingerprint: given.systemFingerprint === null ? null : redact(given.systemFingerprint),
+        body: redactBytes(given.body, redact),
+      };
       try {
         store.immediate(entry, nowMs);
       } catch (error) {

@@ -13,7 +13,7 @@ export const BUCKETS = ['hour', 'day'] as const;
 export type Bucket = (typeof BUCKETS)[number];
 
 const BUCKET_MS: Record<Bucket, number> = { hour: 3_600_000, day: 86_400_000 };
-const MAX_BUCKETS = 400;
+export const MAX_BUCKETS = 400;
 const DEFAULT_SERIES = 7;
 export const OTHER_MODELS = 'other';
 
@@ -30,6 +30,13 @@ export interface Series {
   starts: string[];
   until: string;
   series: ModelSeries[];
+}
+
+/** How many buckets `bucketStarts` would make, by arithmetic: checked before any is built. Pure. */
+export function bucketCount(since: Date, until: Date, bucket: Bucket): number {
+  const size = BUCKET_MS[bucket];
+  const first = Math.floor(since.getTime() / size) * size;
+  return Math.max(0, Math.ceil((until.getTime() - first) / size));
 }
 
 /** Bucket starts from `since` rounded down to the bucket, up to `until` (exclusive). Pure. */
@@ -119,10 +126,14 @@ export function seriesHandler(queries: UsageQueries, now: () => Date): Handler {
     if (!BUCKETS.includes(bucket)) {
       return bad(`bucket: expected one of ${BUCKETS.join(', ')}, got ${JSON.stringify(bucket)}`);
     }
-    const starts = bucketStarts(new Date(since.value), new Date(until.value), bucket);
-    if (starts.length > MAX_BUCKETS) {
-      return bad(`at most ${MAX_BUCKETS} buckets per query: use bucket=day or a shorter range`);
+    const [from, to] = [new Date(since.value), new Date(until.value)];
+    const count = bucketCount(from, to, bucket);
+    if (count > MAX_BUCKETS) {
+      return bad(
+        `at most ${MAX_BUCKETS} buckets per query (this range has ${count} ${bucket}s): use bucket=day or a shorter range`,
+      );
     }
+    const starts = bucketStarts(from, to, bucket);
     const series = collectSeries(queries, starts, new Date(until.value), bucket);
     sendJson(ctx.res, 200, JSON.stringify(series));
   };

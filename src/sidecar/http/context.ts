@@ -15,6 +15,8 @@ export interface RequestContext {
   body: Buffer;
   /** The parsed JSON body (parseJson middleware); undefined until parsed. */
   json: unknown;
+  /** Who is calling: the digest of the access token that matched (requireToken); '' until then. */
+  caller: string;
 }
 
 export type Handler = (ctx: RequestContext) => Promise<void> | void;

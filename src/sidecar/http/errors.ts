@@ -11,6 +11,7 @@ export type ErrorKind =
   | 'invalid_request'
   | 'authentication'
   | 'not_found'
+  | 'misdirected'
   | 'method_not_allowed'
   | 'request_too_large'
   | 'upstream'
@@ -24,6 +25,7 @@ const TYPES: Record<ErrorKind, [string, string]> = {
   invalid_request: ['invalid_request_error', 'invalid_request_error'],
   authentication: ['invalid_request_error', 'authentication_error'],
   not_found: ['invalid_request_error', 'not_found_error'],
+  misdirected: ['invalid_request_error', 'invalid_request_error'],
   method_not_allowed: ['invalid_request_error', 'invalid_request_error'],
   request_too_large: ['invalid_request_error', 'request_too_large'],
   upstream: ['upstream_error', 'api_error'],

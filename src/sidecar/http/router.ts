@@ -1,7 +1,9 @@
 /**
  * The tiny router: exact paths (no patterns, no decoding, so nothing can reach outside the listed
  * routes), one handler per method. A route path ending in `/*` takes exactly one more segment
- * (`/v1/usage/records/*`), which its handler reads from `ctx.path`. Unknown paths get 404, known
+ * (`/v1/usage/records/*`), which its handler reads from `ctx.path`; a route can require that segment
+ * to match its `segment` pattern (ids forwarded to a provider: no dot-segments, no encoded slashes),
+ * else 400. Unknown paths get 404, known
  * paths with another method 405, and a handler that throws gets a 500 in the route's error format,
  * never a hung socket.
  */
@@ -16,6 +18,8 @@ export interface Route {
   path: string;
   format: ErrorFormat;
   handler: Handler;
+  /** For a `/*` route: what its one extra segment must match (else 400). */
+  segment?: RegExp;
 }
 
 export type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
@@ -56,6 +60,14 @@ export function createRouter(routes: readonly Route[], onError: (error: unknown)
       });
       return;
     }
+    if (route.segment && !route.segment.test(path.slice(path.lastIndexOf('/') + 1))) {
+      sendError(res, format, {
+        status: 400,
+        kind: 'invalid_request',
+        message: `Not a valid id in ${path.slice(0, 200)}: expected ${route.segment.source}`,
+      });
+      return;
+    }
     const ctx: RequestContext = {
       req,
       res,
@@ -64,6 +76,7 @@ export function createRouter(routes: readonly Route[], onError: (error: unknown)
       format: req.headers['anthropic-version'] === undefined ? route.format : 'anthropic',
       body: EMPTY,
       json: undefined,
+      caller: '',
     };
     let result: Promise<void> | void;
     try {

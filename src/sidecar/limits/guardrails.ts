@@ -25,6 +25,8 @@ export interface GuardrailsOptions {
   pricer: Pick<Pricer, 'maxCostUsd'>;
   log: Logger;
   now: () => Date;
+  /** Masks secrets in response-cache bodies before they are stored. */
+  redact?: (text: string) => string;
 }
 
 export interface Guardrails {
@@ -35,7 +37,7 @@ export interface Guardrails {
 
 const MB = 1024 * 1024;
 
-export function createGuardrails({ config, store, pricer, log, now }: GuardrailsOptions): Guardrails {
+export function createGuardrails({ config, store, pricer, log, now, redact }: GuardrailsOptions): Guardrails {
   const nowMs = () => now().getTime();
   const { budgets, limits, cache: cacheConfig } = config;
   const ledger = new BudgetLedger(budgets, {
@@ -57,6 +59,7 @@ export function createGuardrails({ config, store, pricer, log, now }: Guardrails
   const cache = openResponseCache(store.db, {
     ttlMs: cacheConfig.ttlSeconds * 1000,
     maxBytes: cacheConfig.maxMegabytes * MB,
+    ...(redact && { redact }),
   });
   const guards: Guard[] = [
     outputCapGuard(limits.maxOutputTokens),

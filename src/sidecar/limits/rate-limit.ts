@@ -1,11 +1,12 @@
 /**
- * Per-access-token request rate limit (`limits.requestsPerMinute`): a token bucket holding up to a
+ * Per-caller request rate limit (`limits.requestsPerMinute`; the caller is the access token auth
+ * matched, never a raw header): a token bucket holding up to a
  * minute's worth of requests, refilled continuously, so a burst up to the limit passes and a
  * runaway loop is held to the rate. A refused call gets 429 with `retry-after` (seconds) and
  * `retry-after-ms`, which the OpenAI and Anthropic SDKs honour when they retry.
  */
 import { CONFIG_FILE } from '../../config/load.js';
-import type { Admission, Guard, GuardedCall } from '../proxy/guards.js';
+import type { Admission, Guard } from '../proxy/guards.js';
 
 export type Take = { ok: true } | { ok: false; retryAfterMs: number };
 
@@ -50,8 +51,10 @@ export interface RateLimitOptions {
   now: () => number;
 }
 
-/** Buckets kept before full ones are swept (only valid tokens get this far: a handful at most). */
+/** Buckets kept before full ones are swept (one per valid token: a handful at most). */
 const SWEEP_AT = 64;
+/** Hard bound on buckets: past it the least recently created go, whatever their state. */
+export const MAX_BUCKETS = 1024;
 
 export function rateLimitGuard({ requestsPerMinute, now }: RateLimitOptions): Guard {
   const buckets = new Map<string, TokenBucket>();
@@ -60,11 +63,15 @@ export function rateLimitGuard({ requestsPerMinute, now }: RateLimitOptions): Gu
     name: 'rate-limit',
     admit(call): Admission {
       const at = now();
-      const key = accessToken(call);
+      const key = call.caller;
       let bucket = buckets.get(key);
       if (!bucket) {
         if (buckets.size >= SWEEP_AT) {
           for (const [other, old] of buckets) if (old.full(at)) buckets.delete(other);
+        }
+        for (const oldest of buckets.keys()) {
+          if (buckets.size < MAX_BUCKETS) break;
+          buckets.delete(oldest);
         }
         bucket = new TokenBucket(requestsPerMinute, perMs, at);
         buckets.set(key, bucket);
@@ -85,12 +92,4 @@ export function rateLimitGuard({ requestsPerMinute, now }: RateLimitOptions): Gu
       };
     },
   };
-}
-
-/** The token the call presented (auth already checked it), however it was sent: one bucket per token. */
-function accessToken(call: GuardedCall): string {
-  const { authorization, 'x-api-key': apiKey } = call.headers;
-  if (typeof authorization === 'string' && /^bearer /i.test(authorization))
-    return authorization.slice(7).trim();
-  return typeof apiKey === 'string' ? apiKey.trim() : '';
 }

@@ -8,9 +8,8 @@
 import { Readable } from 'node:stream';
 import type { ProviderName } from '../../config/schema.js';
 import type { ApiKind } from '../../usage/endpoints.js';
-import { countTextTokens, estimateInputTokens, preloadEncodings } from '../../usage/estimate.js';
+import { countTextTokens, estimateInputTokens } from '../../usage/estimate.js';
 import { errorBody } from '../http/errors.js';
-import type { ProviderStates } from '../providers.js';
 import type { CallControl, ProviderResponse } from '../proxy/provider-response.js';
 import { anthropicMessage, anthropicModelInfo, anthropicModelsList, anthropicStream } from './anthropic.js';
 import * as openai from './openai.js';
@@ -141,10 +140,4 @@ function readableResponse(
   control.onCancel = (reason) => body.destroy(reason);
   if (control.reason) body.destroy(control.reason);
   return { status, headers, body };
-}
-
-/** Loads the tokenizers the mocked providers count with now, not on the first call. */
-export function preloadMockEncodings(providers: ProviderStates): void {
-  if (providers.openai.mode === 'mock') preloadEncodings(['o200k_base']);
-  if (providers.anthropic.mode === 'mock') preloadEncodings(['cl100k_base']);
 }

@@ -8,6 +8,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { ApiKind } from '../../usage/endpoints.js';
 import { pickParams } from '../../usage/params.js';
 import type { RequestParams } from '../../usage/record.js';
+import { guardedFieldProblem } from '../limits/guarded-fields.js';
 
 type Json = Record<string, unknown>;
 
@@ -40,6 +41,8 @@ export function parseCallRequest(
   body: Buffer,
   headers: IncomingHttpHeaders,
 ): ParsedCall {
+  const wrongType = guardedFieldProblem(json);
+  if (wrongType !== null) return { ok: false, message: wrongType };
   const tags = parseTags(headers['x-llmdev-tags']);
   if (typeof tags === 'string') return { ok: false, message: tags };
   const promptHeader = headers['x-llmdev-prompt'];

@@ -29,7 +29,9 @@ export interface GuardedCall {
   request: CallRequest;
   /** The request body as the client sent it. */
   json: Record<string, unknown>;
-  /** The request headers (`x-llmdev-cache`, the access token for per-token limits...). */
+  /** Who is calling: the digest of the access token auth matched; per-caller limits key by it. */
+  caller: string;
+  /** The request headers (`x-llmdev-cache`...). */
   headers: Readonly<Record<string, string | string[] | undefined>>;
 }
 

@@ -45,6 +45,8 @@ export interface ProxyRoute {
   provider: ProviderName;
   /** The billed API; null for calls that are passed through unrecorded (models list, count_tokens). */
   kind: ApiKind | null;
+  /** For a `/*` path: what its last segment must match (see router.ts). */
+  segment?: RegExp;
 }
 
 export interface PipelineDeps {
@@ -58,8 +60,6 @@ export interface PipelineDeps {
   now: () => Date;
   /** Monotonic milliseconds, for latencies. */
   clock: () => number;
-  /** Masks secrets in text that is stored (error messages, bodies). */
-  redactText: (text: string) => string;
   /** Largest request body stored for replay; null: bodies are not stored. */
   maxStoredBodyBytes: number | null;
   upstreamTimeoutSeconds: number;
@@ -174,6 +174,7 @@ function billedCallHandler(route: ProxyRoute, kind: ApiKind, deps: PipelineDeps)
       endpoint: route.path,
       request: parsed.call,
       json,
+      caller: ctx.caller,
       headers: ctx.req.headers,
     };
     const headers: Record<string, string> = {
@@ -240,7 +241,6 @@ function billedCallHandler(route: ProxyRoute, kind: ApiKind, deps: PipelineDeps)
 
     const { outcome } = relay;
     if (provider.mode === 'mock') outcome.estimated = true; // js-tiktoken counts, not a provider's
-    if (outcome.error !== null) outcome.error = deps.redactText(outcome.error);
     const quote = deps.price(route.provider, outcome.responseModel ?? call.request.model, outcome.usage, ts);
     const record = callRecord(call, route.path, outcome, quote);
     const keep = deps.maxStoredBodyBytes;
@@ -250,9 +250,7 @@ function billedCallHandler(route: ProxyRoute, kind: ApiKind, deps: PipelineDeps)
           record,
           requestBody: storedRequestBody(ctx, deps),
           responseText:
-            keep === null || outcome.outputText === ''
-              ? undefined
-              : deps.redactText(capText(outcome.outputText, keep)),
+            keep === null || outcome.outputText === '' ? undefined : capText(outcome.outputText, keep),
         },
       ]);
     } catch (error) {
@@ -291,10 +289,10 @@ function billedCallHandler(route: ProxyRoute, kind: ApiKind, deps: PipelineDeps)
   };
 }
 
-/** The request body as stored for replay: redacted, and only when bodies are kept and it is small enough. */
+/** The request body as stored for replay (the store redacts it), only when bodies are kept and it is small enough. */
 function storedRequestBody(ctx: RequestContext, deps: PipelineDeps): string | undefined {
   const keep = deps.maxStoredBodyBytes !== null && ctx.body.length <= deps.maxStoredBodyBytes;
-  return keep ? deps.redactText(ctx.body.toString('utf8')) : undefined;
+  return keep ? ctx.body.toString('utf8') : undefined;
 }
 
 const NOT_BILLED: PriceQuote = Object.freeze({ costUsd: 0, pricingSource: null, resolvedModel: null });

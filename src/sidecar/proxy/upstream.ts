@@ -2,7 +2,9 @@
  * The upstream HTTP client: node:http/https with keep-alive agents (a warm connection saves the
  * TCP and TLS handshakes on every call), cancelled through the call's CallControl.
  * A request that fails because the provider closed an idle kept-alive socket just as we reused
- * it is retried once (Node's documented pattern: nothing reached the provider).
+ * it is retried once (Node's documented pattern: nothing reached the provider). Closed while we
+ * were still writing, that shows as EPIPE rather than ECONNRESET (a large body on a stale socket);
+ * either way, only a reused socket that produced no response is retried.
  */
 import {
   Agent as HttpAgent,
@@ -31,6 +33,9 @@ export interface UpstreamClient {
   send(call: UpstreamCall): Promise<ProviderResponse>;
   close(): void;
 }
+
+/** How a kept-alive socket the provider had already closed fails when reused. */
+const STALE_SOCKET: ReadonlySet<string> = new Set(['ECONNRESET', 'EPIPE']);
 
 export function createUpstreamClient(): UpstreamClient {
   const options = {
@@ -71,7 +76,7 @@ export function createUpstreamClient(): UpstreamClient {
       });
       req.on('error', (error: NodeJS.ErrnoException) => {
         if (responded) return; // the response body reports it
-        if (!retried && req.reusedSocket && error.code === 'ECONNRESET' && !control.reason) {
+        if (!retried && req.reusedSocket && STALE_SOCKET.has(error.code ?? '') && !control.reason) {
           resolve(attempt(call, true));
         } else reject(error);
       });

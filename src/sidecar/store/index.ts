@@ -7,6 +7,7 @@ import type { Database } from 'better-sqlite3';
 import { startCheckpointer } from './checkpointer.js';
 import { DATABASE_FILE, openDatabase } from './database.js';
 import { createUsageQueries, type UsageQueries } from './queries.js';
+import { type RedactText, redactingWriter } from './redacted.js';
 import { createPurge, type Purge } from './retention.js';
 import { createRecordWriter, type RecordWriter, type WriterOptions } from './writer.js';
 
@@ -24,6 +25,8 @@ export interface UsageStore {
 
 export interface StoreOptions extends WriterOptions {
   onCheckpointError?: (message: string) => void;
+  /** Masks secrets in every stored string (see redacted.ts); default: stored as given. */
+  redact?: RedactText;
 }
 
 export function openUsageStore(dataDir: string, options: StoreOptions = {}): UsageStore {
@@ -33,7 +36,8 @@ export function openUsageStore(dataDir: string, options: StoreOptions = {}): Usa
     file: join(dataDir, DATABASE_FILE),
     onError: options.onCheckpointError ?? (() => undefined),
   });
-  const writer = createRecordWriter(db, options);
+  const direct = createRecordWriter(db, options);
+  const writer = options.redact ? redactingWriter(direct, options.redact) : direct;
   const ping = db.prepare('SELECT 1').pluck();
   return {
     db,

@@ -20,17 +20,16 @@ describe('TokenBucket', () => {
 });
 
 describe('rateLimitGuard', () => {
-  const chat = (headers: Record<string, string>) =>
-    guardedCall('openai.chat', { model: 'gpt-4o-mini', messages: [] }, { headers });
+  const chat = (caller: string, headers: Record<string, string> = {}) =>
+    guardedCall('openai.chat', { model: 'gpt-4o-mini', messages: [] }, { caller, headers });
 
-  it('429 rate_limit_exceeded with retry-after once a token passes requestsPerMinute', async () => {
+  it('429 rate_limit_exceeded with retry-after once a caller passes requestsPerMinute', async () => {
     let now = 0;
     const guard = rateLimitGuard({ requestsPerMinute: 2, now: () => now });
-    const openai = { authorization: 'Bearer token-a' };
-    expect(await admit([guard], chat(openai))).toEqual({ settles: [] });
-    // The same token through the Anthropic SDK's header shares the bucket.
-    expect(await admit([guard], chat({ 'x-api-key': 'token-a' }))).toEqual({ settles: [] });
-    const refused = await admit([guard], chat(openai));
+    expect(await admit([guard], chat('a', { authorization: 'Bearer junk-1' }))).toEqual({ settles: [] });
+    // Keyed by the token auth matched (the caller), not by headers a client can vary.
+    expect(await admit([guard], chat('a', { authorization: 'Bearer junk-2' }))).toEqual({ settles: [] });
+    const refused = await admit([guard], chat('a', { authorization: 'Bearer junk-3' }));
     expect(refused).toEqual({
       rejected: {
         status: 429,
@@ -41,9 +40,9 @@ describe('rateLimitGuard', () => {
         headers: { 'retry-after': '30', 'retry-after-ms': '30000' },
       },
     });
-    // Another token has its own bucket.
-    expect(await admit([guard], chat({ authorization: 'Bearer token-b' }))).toEqual({ settles: [] });
+    // Another caller (token) has its own bucket.
+    expect(await admit([guard], chat('b'))).toEqual({ settles: [] });
     now = 30_000;
-    expect(await admit([guard], chat(openai))).toEqual({ settles: [] });
+    expect(await admit([guard], chat('a'))).toEqual({ settles: [] });
   });
 });

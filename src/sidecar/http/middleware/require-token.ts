@@ -1,7 +1,9 @@
 /**
  * Every route but /healthz needs the sidecar access token, as `Authorization: Bearer <token>`
  * (OpenAI SDK) or `x-api-key: <token>` (Anthropic SDK). Compared as SHA-256 digests with
- * timingSafeEqual, so neither the value nor its length leaks through timing.
+ * timingSafeEqual, so neither the value nor its length leaks through timing. The token that matched
+ * names the caller (`ctx.caller`, its digest): per-caller state (rate-limit buckets) is keyed by
+ * it, never by a raw header a client can vary at will.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
@@ -23,10 +25,16 @@ export function requireToken({ tokenDigest, howToSet }: RequireTokenOptions): Mi
   return (ctx, next) => {
     const presented = presentedTokens(ctx.req.headers);
     const expected = tokenDigest();
-    let valid = false;
+    let matched: Buffer | null = null;
     // Check every credential presented (no early exit), e.g. an SDK sending both headers.
-    for (const token of presented) valid = timingSafeEqual(digestToken(token), expected) || valid;
-    if (valid) return next();
+    for (const token of presented) {
+      const digest = digestToken(token);
+      if (timingSafeEqual(digest, expected) && matched === null) matched = digest;
+    }
+    if (matched !== null) {
+      ctx.caller = matched.toString('base64url');
+      return next();
+    }
     const problem =
       presented.length === 0
         ? 'No llmdev sidecar access token in the request (Authorization: Bearer or x-api-key).'
