@@ -28,7 +28,7 @@ afterAll(async () => {
 });
 
 const request = (head: string, body = '') =>
-  Buffer.from(`${head}\r\nhost: x\r\nconnection: close\r\n\r\n${body}`, 'latin1');
+  Buffer.from(`${head}\r\nhost: 127.0.0.1\r\nconnection: close\r\n\r\n${body}`, 'latin1');
 
 describe('header limits and unparsable requests', () => {
   it('431 in JSON for headers over 16 KiB, in one header or many', async () => {
