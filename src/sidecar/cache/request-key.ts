@@ -4,7 +4,9 @@
  * that change the answer's format (anthropic-version, anthropic-beta), and the body
  * with object keys sorted at every level, so `{"a":1,"b":2}` and `{"b":2,"a":1}` are one request.
  * Auth and `x-llmdev-*` headers are not part of it. Hashed (SHA-256): memory holds digests, never
- * bodies. Computed at most once per call.
+ * bodies. Computed at most once per call. Bodies over CANONICAL_MAX_BYTES are hashed as sent
+ * instead: building and encoding the canonical text of 19 MB held the event loop ~175 ms, and a
+ * client stuck in a loop re-sends the same bytes anyway.
  */
 import { createHash } from 'node:crypto';
 import type { GuardedCall } from '../proxy/guards.js';
@@ -64,6 +66,8 @@ const KEYED_HEADERS = ['anthropic-version', 'anthropic-beta'] as const;
 
 const keys = new WeakMap<GuardedCall, string>();
 
+export const CANONICAL_MAX_BYTES = 1024 * 1024;
+
 /** SHA-256 (hex) of the canonical request. */
 export function requestKey(call: GuardedCall): string {
   let key = keys.get(call);
@@ -71,9 +75,11 @@ export function requestKey(call: GuardedCall): string {
     // One string, one update: the digest of the parts in turn, with fewer calls into the hash.
     let text = `${call.provider}\n${call.mode}\n${call.endpoint}\n`;
     for (const name of KEYED_HEADERS) text += `${String(call.headers[name] ?? '')}\n`;
-    key = createHash('sha256')
-      .update(text + canonicalForm(call.json))
-      .digest('hex');
+    const body = call.request.upstreamBody;
+    const hash = createHash('sha256');
+    if (body.length > CANONICAL_MAX_BYTES) hash.update(`${text}raw\n`).update(body);
+    else hash.update(text + canonicalForm(call.json));
+    key = hash.digest('hex');
     keys.set(call, key);
   }
   return key;

@@ -11,7 +11,11 @@ const SNIPPET_CHARS = 80;
 
 export function mockReplyText(kind: ApiKind, body: Json): string {
   const provider = kind.startsWith('anthropic') ? 'Anthropic' : 'OpenAI';
-  const prompt = lastUserText(kind, body).replace(/\s+/g, ' ').trim();
+  // Only the start is quoted: never run the whitespace regex over a 19 MB prompt.
+  const prompt = lastUserText(kind, body)
+    .slice(0, SNIPPET_CHARS * 16)
+    .replace(/\s+/g, ' ')
+    .trim();
   const snippet = prompt.length > SNIPPET_CHARS ? `${prompt.slice(0, SNIPPET_CHARS - 3)}...` : prompt;
   const note = `This is the llmdev mock ${provider} provider: no API key is configured, so nothing was sent upstream.`;
   if (wantsJson(body)) return JSON.stringify({ mock: true, note, prompt: snippet });
