@@ -14,7 +14,8 @@
  * A fourth process, the floor (bench/lib/floor-proxy.ts: a bare keep-alive pass-through), runs in
  * the same rounds; each sidecar figure is also printed as a ratio to the floor's.
  *
- * Options (environment): BENCH_RATE (req/s, a comma-separated list: `80,500`), BENCH_SECONDS per round and path (5),
+ * Options (environment): BENCH_RATE (req/s, a comma-separated list: `80,500`), BENCH_MODES (`json,stream`: the kinds of call
+ * in each round), BENCH_SECONDS per round and path (5),
  * BENCH_ROUNDS (3), BENCH_INGEST_RECORDS (100000), BENCH_TOTAL_REQUESTS (100000),
  * BENCH_SIDECAR_NODE_FLAGS (replaces the image's node flags, e.g. to try others or add --trace-gc),
  * BENCH_SIDECAR_LOG (a file to copy the sidecar's stdout to), BENCH_BUDGET_USD (adds a blocking
@@ -37,6 +38,8 @@ import { ms } from './lib/stats.js';
 
 /** Each rate gets its own interleaved rounds. */
 const RATES = (process.env.BENCH_RATE ?? '80,500').split(',').map(Number);
+/** `json`, `stream` or both (to profile one kind of call at a time). */
+const STREAMS = (process.env.BENCH_MODES ?? 'json,stream').split(',').map((mode) => mode === 'stream');
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const INGEST_RECORDS = Number(process.env.BENCH_INGEST_RECORDS ?? 100_000);
@@ -170,7 +173,15 @@ async function main(): Promise<void> {
   let proxied = 0;
   const summary: Record<string, number> = {};
   for (const rate of RATES) {
-    const rounds = await latencyRounds({ rate, rounds: ROUNDS, seconds: SECONDS, targets, pids, body: chat });
+    const rounds = await latencyRounds({
+      rate,
+      rounds: ROUNDS,
+      seconds: SECONDS,
+      targets,
+      pids,
+      body: chat,
+      streams: STREAMS,
+    });
     proxied += rounds.proxied;
     Object.assign(summary, reportRounds(rounds, LABEL_WIDTH));
   }

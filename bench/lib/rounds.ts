@@ -21,6 +21,8 @@ export interface RoundsPlan {
   /** Processes whose CPU time is measured, by path. */
   pids: Record<string, number>;
   body: (stream: boolean) => string;
+  /** Which request kinds each round sends: non-streaming, streaming or both. */
+  streams: readonly boolean[];
 }
 
 export interface RoundsResult {
@@ -37,7 +39,7 @@ export async function latencyRounds(plan: RoundsPlan): Promise<RoundsResult> {
   const cpu: Record<string, { ms: number; calls: number }> = {};
   let proxied = 0;
   for (let round = 0; round < plan.rounds; round++) {
-    for (const stream of [false, true]) {
+    for (const stream of plan.streams) {
       for (const [path, target] of Object.entries(plan.targets)) {
         const pid = plan.pids[path];
         const cpuBefore = pid === undefined ? 0 : cpuMs(pid);
@@ -94,6 +96,7 @@ export function reportRounds(result: RoundsResult, labelWidth: number): Record<s
     ['streaming (total)', 'stream', (r: LoadResult) => r.latency],
     ['streaming TTFB', 'stream', (r: LoadResult) => r.ttfb],
   ] as const) {
+    if (!results[`direct ${key}`]) continue;
     const direct = pooled(results[`direct ${key}`] ?? [], pick);
     const floor = pooled(results[`floor ${key}`] ?? [], pick);
     const floorAdded = { p50: floor.p50 - direct.p50, p99: floor.p99 - direct.p99 };

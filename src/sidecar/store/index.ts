@@ -1,10 +1,12 @@
 /**
- * usage.db as the sidecar uses it: one connection with the one writer path and the read queries,
- * retention, and WAL checkpoints in a worker thread.
+ * usage.db as the sidecar uses it: record inserts in a worker thread (the one writer path), one
+ * connection on the event loop for the read queries, retention and the response cache, and WAL
+ * checkpoints in another worker thread.
  */
 import { join } from 'node:path';
 import type { Database } from 'better-sqlite3';
 import { startCheckpointer } from './checkpointer.js';
+import { startCommitThread } from './commit-thread.js';
 import { DATABASE_FILE, openDatabase } from './database.js';
 import { createUsageQueries, type UsageQueries } from './queries.js';
 import { createPurge, type Purge } from './retention.js';
@@ -33,7 +35,8 @@ export function openUsageStore(dataDir: string, options: StoreOptions = {}): Usa
     file: join(dataDir, DATABASE_FILE),
     onError: options.onCheckpointError ?? (() => undefined),
   });
-  const writer = createRecordWriter(db, options);
+  const thread = startCommitThread(join(dataDir, DATABASE_FILE));
+  const writer = createRecordWriter(thread.commit, options);
   const ping = db.prepare('SELECT 1').pluck();
   return {
     db,
@@ -48,7 +51,8 @@ export function openUsageStore(dataDir: string, options: StoreOptions = {}): Usa
       }
     },
     async close() {
-      writer.flush();
+      await writer.drain();
+      await thread.close();
       db.close();
       await checkpointer.close();
     },

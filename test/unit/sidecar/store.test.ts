@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { openResponseCache } from '../../../src/sidecar/cache/store.js';
+import { startCommitThread } from '../../../src/sidecar/store/commit-thread.js';
 import { openDatabase } from '../../../src/sidecar/store/database.js';
 import { openUsageStore } from '../../../src/sidecar/store/index.js';
 import { MIGRATIONS, migrate } from '../../../src/sidecar/store/migrations.js';
@@ -143,22 +144,47 @@ describe('upgrading a database of the previous version', () => {
 
 describe('group commit writer', () => {
   it('commits everything queued in one turn in one transaction, resolving each caller after COMMIT', async () => {
-    const db = openDatabase(dir);
-    let commit: (() => void) | undefined;
-    const writer = createRecordWriter(db, { schedule: (run) => (commit = run) });
+    openDatabase(dir).close(); // migrated, as openUsageStore leaves it
+    const thread = startCommitThread(join(dir, 'usage.db'));
+    const batches: number[] = [];
+    const writer = createRecordWriter((jobs) => {
+      batches.push(jobs.length);
+      return thread.commit(jobs);
+    });
     const reader = new BetterSqlite3(join(dir, 'usage.db'), { readonly: true });
     const count = () => reader.prepare('SELECT COUNT(*) FROM usage_records').pluck().get();
     let resolved = 0;
-    const writes = [1, 2, 3].map(() => writer.write([{ record: record() }]).then(() => resolved++));
+    let visibleAtFirstAck = 0;
+    const writes = [1, 2, 3].map(() =>
+      writer.write([{ record: record() }]).then(() => {
+        if (resolved++ === 0) visibleAtFirstAck = count() as number;
+      }),
+    );
     await Promise.resolve();
     expect(resolved).toBe(0);
     expect(count()).toBe(0); // nothing visible before the commit
-    commit?.();
     await Promise.all(writes);
-    expect(resolved).toBe(3);
-    expect(count()).toBe(3); // another connection sees it: committed
+    expect(batches).toEqual([3]);
+    expect(visibleAtFirstAck).toBe(3); // another connection sees all three at the first acknowledgement
     reader.close();
-    db.close();
+    await thread.close();
+  });
+
+  it('sends what queued during a commit as the next batch, once that commit is acknowledged', async () => {
+    openDatabase(dir).close();
+    const thread = startCommitThread(join(dir, 'usage.db'));
+    const batches: number[] = [];
+    const writer = createRecordWriter((jobs) => {
+      batches.push(jobs.length);
+      return thread.commit(jobs);
+    });
+    const first = writer.write([{ record: record() }]);
+    await new Promise((resolve) => setImmediate(resolve)); // the first batch is in flight
+    const more = [1, 2].map(() => writer.write([{ record: record() }]));
+    await Promise.all([first, ...more]);
+    expect(batches).toEqual([1, 2]);
+    await writer.drain();
+    await thread.close();
   });
 
   it('stores a record id once (idempotent ingest) and keeps a request body with it', async () => {
