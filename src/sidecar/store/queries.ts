@@ -82,14 +82,15 @@ const AGGREGATES = `
   TOTAL(r.status >= 400) AS errorRequests`;
 
 const RANGE = 'r.ts >= @since AND r.ts < @until';
-/** The partial hours at the ends of a range split by splitRange. */
-const EDGES = '((r.ts >= @since AND r.ts < @head) OR (r.ts >= @tail AND r.ts < @until))';
 const SUMS = AGGREGATES.replaceAll(
   /TOTAL\(.*?\) AS (\w+)|COUNT\(\*\) AS (\w+)/g,
   (_, a, b) => `TOTAL(${a ?? b}) AS ${a ?? b}`,
 );
 
-/** Whole hours from usage_hourly, the partial hours at the ends from usage_records, summed. */
+/**
+ * Whole hours from usage_hourly, the partial hours at each end from usage_records, summed. Each end
+ * is its own plain range (an OR of the two let the planner scan the table when grouping).
+ */
 function fromRollup(hourKey: string | null, recordKey: string | null): string {
   const key = (expr: string | null) => (expr === null ? '' : `${expr} AS key,`);
   const group = hourKey === null ? '' : 'GROUP BY 1';
@@ -97,7 +98,9 @@ function fromRollup(hourKey: string | null, recordKey: string | null): string {
     SELECT ${key(hourKey)} ${HOURLY_AGGREGATES} FROM usage_hourly h
     WHERE h.hour >= @hourFrom AND h.hour < @hourTo ${group}
     UNION ALL
-    SELECT ${key(recordKey)} ${AGGREGATES} FROM usage_records r WHERE ${EDGES} ${group}
+    SELECT ${key(recordKey)} ${AGGREGATES} FROM usage_records r WHERE r.ts >= @since AND r.ts < @head ${group}
+    UNION ALL
+    SELECT ${key(recordKey)} ${AGGREGATES} FROM usage_records r WHERE r.ts >= @tail AND r.ts < @until ${group}
   ) ${hourKey === null ? '' : 'GROUP BY 1 HAVING TOTAL(requests) > 0'}`;
 }
 
