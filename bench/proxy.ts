@@ -11,7 +11,11 @@
  * The sidecar runs with the node flags and environment the usage-logger image runs it with, read
  * from docker/usage-logger/Dockerfile (bench/lib/image-runtime.ts).
  *
- * Options (environment): BENCH_RATE (500 req/s), BENCH_SECONDS per round and path (5),
+ * A fourth process, the floor (bench/lib/floor-proxy.ts: a bare keep-alive pass-through), runs in
+ * the same rounds; each sidecar figure is also printed as a ratio to the floor's.
+ *
+ * Options (environment): BENCH_RATE (req/s, a comma-separated list: `80,500`), BENCH_MODES (`json,stream`: the kinds of call
+ * in each round), BENCH_SECONDS per round and path (5),
  * BENCH_ROUNDS (3), BENCH_INGEST_RECORDS (100000), BENCH_TOTAL_REQUESTS (100000),
  * BENCH_SIDECAR_NODE_FLAGS (replaces the image's node flags, e.g. to try others or add --trace-gc),
  * BENCH_SIDECAR_LOG (a file to copy the sidecar's stdout to), BENCH_BUDGET_USD (adds a blocking
@@ -29,9 +33,13 @@ import { stringify } from 'yaml';
 import { SIDECAR_DOCKERFILE, sidecarImageRuntime } from './lib/image-runtime.js';
 import type { LoadResult } from './lib/load.js';
 import { type Child, compiledCli, cpuMs, ROOT, residentMb, runLoad, startNode } from './lib/processes.js';
-import { type Distribution, distribution, ms } from './lib/stats.js';
+import { latencyRounds, reportRounds } from './lib/rounds.js';
+import { ms } from './lib/stats.js';
 
-const RATE = Number(process.env.BENCH_RATE ?? 500);
+/** Each rate gets its own interleaved rounds. */
+const RATES = (process.env.BENCH_RATE ?? '80,500').split(',').map(Number);
+/** `json`, `stream` or both (to profile one kind of call at a time). */
+const STREAMS = (process.env.BENCH_MODES ?? 'json,stream').split(',').map((mode) => mode === 'stream');
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const INGEST_RECORDS = Number(process.env.BENCH_INGEST_RECORDS ?? 100_000);
@@ -40,7 +48,7 @@ const BUDGET_USD = process.env.BENCH_BUDGET_USD ? Number(process.env.BENCH_BUDGE
 const TOKEN = 'bench-token-0123456789abcdef0123456789';
 const BASELINE_CLI = process.env.BENCH_BASELINE_CLI || null;
 const IMAGE = sidecarImageRuntime(ROOT);
-const LABEL_WIDTH = BASELINE_CLI ? 28 : 18;
+const LABEL_WIDTH = BASELINE_CLI ? 30 : 28;
 const SIDECAR_NODE_FLAGS =
   process.env.BENCH_SIDECAR_NODE_FLAGS === undefined
     ? IMAGE.nodeFlags
@@ -136,94 +144,46 @@ async function main(): Promise<void> {
   const sidecarPid = sidecar.pid;
   const rssAtStart = residentMb(sidecarPid);
 
+  const floor = await startNode('bench/lib/floor-proxy.ts', [String(upstreamPort)], /listening/);
+  children.push(floor.child);
+  const floorPort = (JSON.parse(floor.line) as { listening: number }).listening;
+
   header();
   const chatAt = (url: string) => ({
     url: `${url}/v1/chat/completions`,
     headers: { authorization: `Bearer ${TOKEN}` },
   });
-  const targets = {
+  const targets: Record<string, { url: string; headers: Record<string, string> }> = {
     direct: {
       url: `http://127.0.0.1:${upstreamPort}/v1/chat/completions`,
+      headers: { authorization: 'Bearer sk-bench' },
+    },
+    floor: {
+      url: `http://127.0.0.1:${floorPort}/v1/chat/completions`,
       headers: { authorization: 'Bearer sk-bench' },
     },
     sidecar: chatAt(sidecar.url),
     ...(baseline ? { baseline: chatAt(baseline.url) } : {}),
   };
-  const proxies = baseline ? (['sidecar', 'baseline'] as const) : (['sidecar'] as const);
-  const paths = ['direct', ...proxies] as const;
   const pids: Record<string, number> = {
+    floor: floor.child.pid as number,
     sidecar: sidecar.pid,
     ...(baseline ? { baseline: baseline.pid } : {}),
   };
   let proxied = 0;
-  const results: Record<string, LoadResult[]> = {};
-  const cpu: Record<string, { ms: number; calls: number }> = {};
-  for (let round = 0; round < ROUNDS; round++) {
-    for (const stream of [false, true]) {
-      for (const path of paths) {
-        const target = targets[path as keyof typeof targets];
-        if (!target) continue;
-        const pid = pids[path];
-        const cpuBefore = pid === undefined ? 0 : cpuMs(pid);
-        const result = await runLoad<LoadResult>({
-          ...target,
-          bodies: [chat(stream)],
-          mode: 'rate',
-          rate: RATE,
-          durationMs: SECONDS * 1000,
-          warmupMs: round === 0 ? 1000 : 0,
-        });
-        if (result.errors > 0) throw new Error(`${path} load had errors: ${JSON.stringify(result.statuses)}`);
-        const key = `${path} ${stream ? 'stream' : 'json'}`;
-        if (pid !== undefined) {
-          const spent = cpu[key] ?? { ms: 0, calls: 0 };
-          spent.ms += cpuMs(pid) - cpuBefore;
-          spent.calls += result.sent;
-          cpu[key] = spent;
-        }
-        if (path === 'sidecar') proxied += result.sent;
-        results[key] = [...(results[key] ?? []), result];
-      }
-    }
-  }
-  const pooled = (key: string, pick: (r: LoadResult) => Distribution) => {
-    // Rounds are pooled by their percentiles' median, so one noisy round does not dominate.
-    const values = (results[key] ?? []).map(pick);
-    const median = (select: (d: Distribution) => number) => distribution(values.map(select)).p50;
-    return {
-      p50: median((d) => d.p50),
-      p99: median((d) => d.p99),
-      rounds: values.map((d) => d.p99.toFixed(1)).join(' '),
-    };
-  };
-  console.log(
-    `\nLatency at ${RATE} req/s (chat completions, ${ROUNDS} rounds x ${SECONDS} s per path; median of rounds)`,
-  );
-  console.log(
-    `${' '.repeat(LABEL_WIDTH)}  direct p50  proxied p50   added p50 | direct p99  proxied p99   added p99 | p99 of each round (direct; proxied)`,
-  );
   const summary: Record<string, number> = {};
-  for (const [label, key, pick] of [
-    ['non-streaming', 'json', (r: LoadResult) => r.latency],
-    ['streaming (total)', 'stream', (r: LoadResult) => r.latency],
-    ['streaming TTFB', 'stream', (r: LoadResult) => r.ttfb],
-  ] as const) {
-    const direct = pooled(`direct ${key}`, pick);
-    for (const proxy of proxies) {
-      const through = pooled(`${proxy} ${key}`, pick);
-      const name = proxy === 'sidecar' ? label : `${label}, baseline`;
-      if (proxy === 'sidecar') {
-        summary[`${label} added p50`] = through.p50 - direct.p50;
-        summary[`${label} added p99`] = through.p99 - direct.p99;
-      }
-      console.log(
-        `${name.padEnd(LABEL_WIDTH)} ${ms(direct.p50).padStart(11)} ${ms(through.p50).padStart(12)} ${ms(through.p50 - direct.p50).padStart(11)} | ${ms(direct.p99).padStart(10)} ${ms(through.p99).padStart(12)} ${ms(through.p99 - direct.p99).padStart(11)} | ${direct.rounds}; ${through.rounds}`,
-      );
-    }
-  }
-  for (const [key, spent] of Object.entries(cpu)) {
-    // CPU time (user + system, from /proc) is less sensitive to the machine's load than latency.
-    console.log(`  ${key}: ${((spent.ms / spent.calls) * 1000).toFixed(0)} µs of sidecar CPU per call`);
+  for (const rate of RATES) {
+    const rounds = await latencyRounds({
+      rate,
+      rounds: ROUNDS,
+      seconds: SECONDS,
+      targets,
+      pids,
+      body: chat,
+      streams: STREAMS,
+    });
+    proxied += rounds.proxied;
+    Object.assign(summary, reportRounds(rounds, LABEL_WIDTH));
   }
 
   const ingest = await ingestThroughput(sidecarUrl);
@@ -244,7 +204,7 @@ async function main(): Promise<void> {
   let soakMs = 0;
   let soakSent = 0;
   const soakCpuBefore = cpuMs(sidecarPid);
-  for (let part = 0; part < 4; part++) {
+  for (let part = 0; part < (remaining > 0 ? 4 : 0); part++) {
     const soak = await runLoad<LoadResult>({
       ...targets.sidecar,
       bodies: [chat(false), chat(true)],
@@ -259,13 +219,14 @@ async function main(): Promise<void> {
     rssAfter = residentMb(sidecarPid);
     console.log(`  after ${proxied.toLocaleString('en-US')} proxied requests: ${describe(rssAfter)}`);
   }
-  console.log(
-    `  closed-loop throughput through the sidecar (32 in flight, half streaming): ${Math.round((soakSent / soakMs) * 1000).toLocaleString('en-US')} req/s, ${(((cpuMs(sidecarPid) - soakCpuBefore) / soakSent) * 1000).toFixed(0)} µs of sidecar CPU per call`,
-  );
+  if (soakSent > 0)
+    console.log(
+      `  closed-loop throughput through the sidecar (32 in flight, half streaming): ${Math.round((soakSent / soakMs) * 1000).toLocaleString('en-US')} req/s, ${(((cpuMs(sidecarPid) - soakCpuBefore) / soakSent) * 1000).toFixed(0)} µs of sidecar CPU per call`,
+    );
 
   console.log(`\nload average after the run: ${loadavg()[0]?.toFixed(2)}${cpuPressure()}`);
   console.log(
-    `\n${JSON.stringify({ rate: RATE, ...roundAll(summary), ingestPerSecond: Math.round(ingest.perSecond), rssStartMb: round1(rssAtStart.rss), rssAfterMb: round1(rssAfter.rss), anonymousAfterMb: round1(rssAfter.anonymous), proxied })}`,
+    `\n${JSON.stringify({ rates: RATES, ...roundAll(summary), ingestPerSecond: Math.round(ingest.perSecond), rssStartMb: round1(rssAtStart.rss), rssAfterMb: round1(rssAfter.rss), anonymousAfterMb: round1(rssAfter.anonymous), proxied })}`,
   );
 }
 

@@ -1,10 +1,12 @@
 /**
- * usage.db as the sidecar uses it: one connection with the one writer path and the read queries,
- * retention, and WAL checkpoints in a worker thread.
+ * usage.db as the sidecar uses it: record inserts in a worker thread (the one writer path), one
+ * connection on the event loop for the read queries, retention and the response cache, and WAL
+ * checkpoints in another worker thread.
  */
 import { join } from 'node:path';
 import type { Database } from 'better-sqlite3';
 import { startCheckpointer } from './checkpointer.js';
+import { startCommitThread } from './commit-thread.js';
 import { DATABASE_FILE, openDatabase } from './database.js';
 import { createUsageQueries, type UsageQueries } from './queries.js';
 import { type RedactText, redactingWriter } from './redacted.js';
@@ -36,7 +38,8 @@ export function openUsageStore(dataDir: string, options: StoreOptions = {}): Usa
     file: join(dataDir, DATABASE_FILE),
     onError: options.onCheckpointError ?? (() => undefined),
   });
-  const direct = createRecordWriter(db, options);
+  const thread = startCommitThread(join(dataDir, DATABASE_FILE));
+  const direct = createRecordWriter(thread.commit, options);
   const writer = options.redact ? redactingWriter(direct, options.redact) : direct;
   const ping = db.prepare('SELECT 1').pluck();
   return {
@@ -52,7 +55,8 @@ export function openUsageStore(dataDir: string, options: StoreOptions = {}): Usa
       }
     },
     async close() {
-      writer.flush();
+      await writer.drain();
+      await thread.close();
       db.close();
       await checkpointer.close();
     },

@@ -5,6 +5,7 @@
  */
 import type { Database } from 'better-sqlite3';
 import { FileError } from '../../errors/index.js';
+import { HOURLY_ROLLUP_SQL } from './hourly-rollup.js';
 
 export interface Migration {
   version: number;
@@ -103,6 +104,11 @@ export const MIGRATIONS: readonly Migration[] = [
       -- The model the provider said it used (e.g. a dated snapshot of model); NULL when unknown.
       ALTER TABLE usage_records ADD COLUMN response_model TEXT;
     `,
+  },
+  {
+    version: 5,
+    description: 'hourly rollup for the summary',
+    sql: HOURLY_ROLLUP_SQL,
   },
 ];
 

@@ -4,6 +4,7 @@
  */
 import type { Database, Statement } from 'better-sqlite3';
 import type { UsageRecord } from '../../usage/record.js';
+import { HOURLY_AGGREGATES, splitRange } from './hourly-rollup.js';
 import { fromRow, type RecordRow } from './rows.js';
 
 export const GROUP_BYS = ['model', 'provider', 'day', 'tag', 'prompt'] as const;
@@ -81,13 +82,36 @@ const AGGREGATES = `
   TOTAL(r.status >= 400) AS errorRequests`;
 
 const RANGE = 'r.ts >= @since AND r.ts < @until';
+const SUMS = AGGREGATES.replaceAll(
+  /TOTAL\(.*?\) AS (\w+)|COUNT\(\*\) AS (\w+)/g,
+  (_, a, b) => `TOTAL(${a ?? b}) AS ${a ?? b}`,
+);
+
+/**
+ * Whole hours from usage_hourly, the partial hours at each end from usage_records, summed. Each end
+ * is its own plain range (an OR of the two let the planner scan the table when grouping).
+ */
+function fromRollup(hourKey: string | null, recordKey: string | null): string {
+  const key = (expr: string | null) => (expr === null ? '' : `${expr} AS key,`);
+  const group = hourKey === null ? '' : 'GROUP BY 1';
+  return `SELECT ${hourKey === null ? '' : 'key,'} ${SUMS} FROM (
+    SELECT ${key(hourKey)} ${HOURLY_AGGREGATES} FROM usage_hourly h
+    WHERE h.hour >= @hourFrom AND h.hour < @hourTo ${group}
+    UNION ALL
+    SELECT ${key(recordKey)} ${AGGREGATES} FROM usage_records r WHERE r.ts >= @since AND r.ts < @head ${group}
+    UNION ALL
+    SELECT ${key(recordKey)} ${AGGREGATES} FROM usage_records r WHERE r.ts >= @tail AND r.ts < @until ${group}
+  ) ${hourKey === null ? '' : 'GROUP BY 1 HAVING TOTAL(requests) > 0'}`;
+}
+
+const TOTALS_SQL = fromRollup(null, null);
 
 const GROUP_SQL: Record<GroupBy | 'tagKey', string> = {
-  model: `SELECT r.model AS key, ${AGGREGATES} FROM usage_records r WHERE ${RANGE} GROUP BY 1`,
-  provider: `SELECT r.provider AS key, ${AGGREGATES} FROM usage_records r WHERE ${RANGE} GROUP BY 1`,
-  day: `SELECT substr(r.ts, 1, 10) AS key, ${AGGREGATES} FROM usage_records r WHERE ${RANGE} GROUP BY 1`,
-  prompt: `SELECT r.prompt_name || '@' || r.prompt_version AS key, ${AGGREGATES}
-           FROM usage_records r WHERE ${RANGE} GROUP BY 1`,
+  model: fromRollup('h.model', 'r.model'),
+  provider: fromRollup('h.provider', 'r.provider'),
+  day: fromRollup('substr(h.hour, 1, 10)', 'substr(r.ts, 1, 10)'),
+  prompt: fromRollup("NULLIF(h.prompt, '')", "r.prompt_name || '@' || r.prompt_version"),
+  // Tags are not rolled up (any key, any value): these scan the range.
   tag: `SELECT t.key || '=' || t.value AS key, ${AGGREGATES}
         FROM usage_records r, json_each(r.tags) t WHERE ${RANGE} GROUP BY 1`,
   tagKey: `SELECT t.value AS key, ${AGGREGATES}
@@ -111,7 +135,7 @@ export interface UsageQueries {
 }
 
 export function createUsageQueries(db: Database): UsageQueries {
-  const totals = db.prepare(`SELECT ${AGGREGATES} FROM usage_records r WHERE ${RANGE}`);
+  const totals = db.prepare(TOTALS_SQL);
   const groups = new Map<string, Statement>(
     Object.entries(GROUP_SQL).map(([name, sql]) => [name, db.prepare(`${sql} ORDER BY costUsd DESC, 1`)]),
   );
@@ -129,7 +153,7 @@ export function createUsageQueries(db: Database): UsageQueries {
 
   return {
     summary({ since, until, groupBy, tagKey }) {
-      const range = { since: since ?? MIN_TS, until: until ?? MAX_TS };
+      const range = splitRange(since ?? MIN_TS, until ?? MAX_TS, { min: MIN_TS, max: MAX_TS });
       const result: Summary = { totals: totals.get(range) as UsageTotals, groups: [] };
       if (groupBy) {
         const name = groupBy === 'tag' && tagKey !== undefined ? 'tagKey' : groupBy;

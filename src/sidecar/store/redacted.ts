@@ -45,7 +45,7 @@ export function redactBytes(bytes: Buffer, redact: RedactText): Buffer {
 export function redactingWriter(writer: RecordWriter, redact: RedactText): RecordWriter {
   return {
     write: (items) => writer.write(items.map((item) => redactEntry(item, redact))),
-    flush: () => writer.flush(),
+    drain: () => writer.drain(),
     onCommit: (listener) => writer.onCommit(listener),
   };
 }

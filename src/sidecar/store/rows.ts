@@ -99,6 +99,12 @@ export function toRow(record: UsageRecord): Omit<RecordRow, 'seq'> {
   };
 }
 
+/** The row's values in RECORD_COLUMNS order (the id first), as the commit thread binds them. */
+export function toValues(record: UsageRecord): unknown[] {
+  const row = toRow(record);
+  return RECORD_COLUMNS.map((column) => row[column]);
+}
+
 export function fromRow(row: RecordRow): UsageRecord {
   return {
     id: row.id,

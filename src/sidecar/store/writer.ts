@@ -1,12 +1,14 @@
 /**
- * The one write path into usage.db, with group commit: records queued during one turn of the event
- * loop are committed together in one short transaction on the next turn, and each caller's promise
- * resolves only after that COMMIT. So "acknowledged => committed" holds at thousands of records per
- * second without a transaction (and a WAL write) per request.
+ * The one write path into usage.db, with group commit: records queued while the commit thread is
+ * busy (or during one turn of the event loop when it is idle) go to it together and are committed
+ * in one short transaction; each caller's promise resolves only after that COMMIT. So
+ * "acknowledged => committed" holds at thousands of records per second without a transaction (and
+ * a WAL write) per request, and without the INSERTs running on the event loop.
  */
-import type { Database, Statement } from 'better-sqlite3';
+import { SidecarError } from '../../errors/index.js';
 import type { UsageRecord } from '../../usage/record.js';
-import { RECORD_COLUMNS, toRow } from './rows.js';
+import type { Committer, JobOutcome, JobPayload } from './commit-thread.js';
+import { toValues } from './rows.js';
 
 export interface RecordToStore {
   record: UsageRecord;
@@ -28,8 +30,8 @@ export type CommitListener = (records: readonly UsageRecord[]) => void;
 export interface RecordWriter {
   /** Queues records; resolves once they are committed, rejects if their transaction failed. */
   write(items: readonly RecordToStore[]): Promise<CommitResult>;
-  /** Commits what is queued now (before shutdown). */
-  flush(): void;
+  /** Commits what is queued and resolves when every write so far is settled (before shutdown). */
+  drain(): Promise<void>;
   /** Called after each commit with the newly stored records (JSONL mirror, metrics...). */
   onCommit(listener: CommitListener): void;
 }
@@ -41,45 +43,23 @@ interface Job {
 }
 
 export interface WriterOptions {
-  /** When the queued batch is committed; tests may inject a manual scheduler. */
-  schedule?: (commit: () => void) => void;
   /** A listener threw: reported, never allowed to fail a commit that already happened. */
   onListenerError?: (error: unknown) => void;
 }
 
-export function createRecordWriter(db: Database, options: WriterOptions = {}): RecordWriter {
-  const schedule = options.schedule ?? ((commit) => setImmediate(commit));
-  const insertRecord: Statement = db.prepare(
-    `INSERT INTO usage_records (${RECORD_COLUMNS.join(', ')})
-     VALUES (${RECORD_COLUMNS.map((column) => `@${column}`).join(', ')})
-     ON CONFLICT (id) DO NOTHING`,
-  );
-  const insertBody: Statement = db.prepare(
-    'INSERT INTO request_bodies (record_id, body) VALUES (?, ?) ON CONFLICT (record_id) DO NOTHING',
-  );
-  const insertText: Statement = db.prepare(
-    'INSERT INTO response_texts (record_id, text) VALUES (?, ?) ON CONFLICT (record_id) DO NOTHING',
-  );
+function payload(items: readonly RecordToStore[]): JobPayload {
+  return {
+    rows: items.map((item) => toValues(item.record)),
+    bodies: items.map((item) => item.requestBody),
+    texts: items.map((item) => item.responseText),
+  };
+}
+
+export function createRecordWriter(commit: Committer, options: WriterOptions = {}): RecordWriter {
   const listeners: CommitListener[] = [];
   let queue: Job[] = [];
   let scheduled = false;
-
-  const insertJob = (job: Job, committed: UsageRecord[]): CommitResult => {
-    let inserted = 0;
-    for (const { record, requestBody, responseText } of job.items) {
-      if (insertRecord.run(toRow(record)).changes === 0) continue;
-      inserted++;
-      committed.push(record);
-      if (requestBody !== undefined) insertBody.run(record.id, requestBody);
-      if (responseText !== undefined) insertText.run(record.id, responseText);
-    }
-    return { inserted, duplicates: job.items.length - inserted };
-  };
-
-  const commitJobs = db.transaction((jobs: Job[], committed: UsageRecord[]) =>
-    jobs.map((job) => insertJob(job, committed)),
-  );
-  const commitOne = db.transaction((job: Job, committed: UsageRecord[]) => insertJob(job, committed));
+  let inFlight: Promise<void> | null = null;
 
   const notify = (committed: UsageRecord[]) => {
     if (committed.length === 0) return;
@@ -92,44 +72,73 @@ export function createRecordWriter(db: Database, options: WriterOptions = {}): R
     }
   };
 
-  const flush = () => {
+  // Listeners hear of every committed record before any caller's promise resolves.
+  const settle = (jobs: Job[], outcomes: JobOutcome[]) => {
+    const committed: UsageRecord[] = [];
+    const results = jobs.map((job, i) => {
+      const outcome = outcomes[i];
+      if (outcome === undefined || 'error' in outcome) return null;
+      let inserted = 0;
+      outcome.inserted.forEach((isNew, k) => {
+        const item = job.items[k];
+        if (isNew && item) {
+          inserted++;
+          committed.push(item.record);
+        }
+      });
+      return { inserted, duplicates: job.items.length - inserted };
+    });
+    notify(committed);
+    jobs.forEach((job, i) => {
+      const result = results[i];
+      const outcome = outcomes[i];
+      if (result) job.resolve(result);
+      else
+        job.reject(
+          new SidecarError(
+            `usage record not stored: ${outcome && 'error' in outcome ? outcome.error : 'no answer'}`,
+            {
+              hint: 'usage.db refused the insert: check the disk (space, permissions) of the data directory.',
+            },
+          ),
+        );
+    });
+  };
+
+  const send = () => {
     scheduled = false;
+    if (inFlight !== null || queue.length === 0) return;
     const jobs = queue;
     queue = [];
-    if (jobs.length === 0) return;
-    const committed: UsageRecord[] = [];
-    let results: CommitResult[];
-    try {
-      results = commitJobs.immediate(jobs, committed);
-    } catch {
-      // One bad job must not fail the others: retry each in its own transaction.
-      for (const job of jobs) {
-        const mine: UsageRecord[] = [];
-        try {
-          const result = commitOne.immediate(job, mine);
-          notify(mine);
-          job.resolve(result);
-        } catch (error) {
-          job.reject(error);
-        }
-      }
-      return;
-    }
-    notify(committed);
-    for (const [i, job] of jobs.entries()) job.resolve(results[i] as CommitResult);
+    inFlight = commit(jobs.map((job) => payload(job.items))).then(
+      (outcomes) => settle(jobs, outcomes),
+      (error) => {
+        for (const job of jobs) job.reject(error);
+      },
+    );
+    // What queued up meanwhile goes as the next batch, right after this one's acknowledgement.
+    void inFlight.then(() => {
+      inFlight = null;
+      send();
+    });
   };
 
   return {
     write(items) {
       return new Promise<CommitResult>((resolve, reject) => {
         queue.push({ items, resolve, reject });
-        if (!scheduled) {
+        if (inFlight === null && !scheduled) {
           scheduled = true;
-          schedule(flush);
+          setImmediate(send);
         }
       });
     },
-    flush,
+    async drain() {
+      send();
+      while (inFlight !== null) {
+        await inFlight; // by then the follow-up batch, if any, is in flight
+      }
+    },
     onCommit(listener) {
       listeners.push(listener);
     },

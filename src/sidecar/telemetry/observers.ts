@@ -1,8 +1,8 @@
 /**
  * Work done for each committed record (metrics, live dashboard updates, OTLP spans), kept off the
- * commit path. The writer calls `onCommit` inside its flush, before any caller's response is
- * completed; all that happens there is one array push per record and, per batch, one scheduled
- * turn of the event loop in which the observers run. So a slow observer never delays a response.
+ * commit path. The writer calls `onCommit` when a commit is acknowledged, before any caller's
+ * response is completed; all that happens there is one array push per record and, per batch, one
+ * scheduled turn of the event loop in which the observers run. So a slow observer never delays a response.
  */
 import type { UsageRecord } from '../../usage/record.js';
 

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { openResponseCache } from '../../../src/sidecar/cache/store.js';
+import { startCommitThread } from '../../../src/sidecar/store/commit-thread.js';
 import { openDatabase } from '../../../src/sidecar/store/database.js';
 import { openUsageStore } from '../../../src/sidecar/store/index.js';
 import { MIGRATIONS, migrate } from '../../../src/sidecar/store/migrations.js';
@@ -143,22 +144,47 @@ describe('upgrading a database of the previous version', () => {
 
 describe('group commit writer', () => {
   it('commits everything queued in one turn in one transaction, resolving each caller after COMMIT', async () => {
-    const db = openDatabase(dir);
-    let commit: (() => void) | undefined;
-    const writer = createRecordWriter(db, { schedule: (run) => (commit = run) });
+    openDatabase(dir).close(); // migrated, as openUsageStore leaves it
+    const thread = startCommitThread(join(dir, 'usage.db'));
+    const batches: number[] = [];
+    const writer = createRecordWriter((jobs) => {
+      batches.push(jobs.length);
+      return thread.commit(jobs);
+    });
     const reader = new BetterSqlite3(join(dir, 'usage.db'), { readonly: true });
     const count = () => reader.prepare('SELECT COUNT(*) FROM usage_records').pluck().get();
     let resolved = 0;
-    const writes = [1, 2, 3].map(() => writer.write([{ record: record() }]).then(() => resolved++));
+    let visibleAtFirstAck = 0;
+    const writes = [1, 2, 3].map(() =>
+      writer.write([{ record: record() }]).then(() => {
+        if (resolved++ === 0) visibleAtFirstAck = count() as number;
+      }),
+    );
     await Promise.resolve();
     expect(resolved).toBe(0);
     expect(count()).toBe(0); // nothing visible before the commit
-    commit?.();
     await Promise.all(writes);
-    expect(resolved).toBe(3);
-    expect(count()).toBe(3); // another connection sees it: committed
+    expect(batches).toEqual([3]);
+    expect(visibleAtFirstAck).toBe(3); // another connection sees all three at the first acknowledgement
     reader.close();
-    db.close();
+    await thread.close();
+  });
+
+  it('sends what queued during a commit as the next batch, once that commit is acknowledged', async () => {
+    openDatabase(dir).close();
+    const thread = startCommitThread(join(dir, 'usage.db'));
+    const batches: number[] = [];
+    const writer = createRecordWriter((jobs) => {
+      batches.push(jobs.length);
+      return thread.commit(jobs);
+    });
+    const first = writer.write([{ record: record() }]);
+    await new Promise((resolve) => setImmediate(resolve)); // the first batch is in flight
+    const more = [1, 2].map(() => writer.write([{ record: record() }]));
+    await Promise.all([first, ...more]);
+    expect(batches).toEqual([1, 2]);
+    await writer.drain();
+    await thread.close();
   });
 
   it('stores a record id once (idempotent ingest) and keeps a request body with it', async () => {
@@ -270,6 +296,73 @@ describe('queries', () => {
       ids.push(...page.records.map((r) => r.id));
     }
     expect(ids).toEqual(['same-4', 'same-3', 'same-2', 'same-1', 'same-0']);
+    await store.close();
+  });
+
+  it('sums whole hours from the hourly rollup and partial hours from the records, as a scan would, also after retention', async () => {
+    const store = openUsageStore(dir);
+    const models = ['a', 'b', 'c'];
+    await store.writer.write(
+      Array.from({ length: 300 }, (_, i) => ({
+        record: record({
+          ts: new Date(Date.UTC(2025, 5, 1) + i * 7 * 60_000 + 1234).toISOString(), // every 7 min, ~35 h
+          model: models[i % 3] as string,
+          costUsd: i % 11 === 0 ? null : i / 1000,
+          status: i % 13 === 0 ? 500 : 200,
+          promptName: i % 2 === 0 ? 'p' : null,
+          promptVersion: String(i % 3),
+        }),
+      })),
+    );
+    const scan = (since: string, until: string, key: string) =>
+      store.db
+        .prepare(
+          `SELECT ${key} AS key, COUNT(*) AS requests, TOTAL(input_tokens) AS inputTokens, TOTAL(cost_usd) AS costUsd,
+             TOTAL(cost_usd IS NULL) AS unpricedRequests, TOTAL(status >= 400) AS errorRequests
+           FROM usage_records WHERE ts >= ? AND ts < ? GROUP BY 1 ORDER BY costUsd DESC, 1`,
+        )
+        .all(since, until);
+    const pick = (g: {
+      key: string | null;
+      requests: number;
+      inputTokens: number;
+      costUsd: number;
+      unpricedRequests: number;
+      errorRequests: number;
+    }) => ({
+      key: g.key,
+      requests: g.requests,
+      inputTokens: g.inputTokens,
+      costUsd: Number(g.costUsd.toFixed(9)),
+      unpricedRequests: g.unpricedRequests,
+      errorRequests: g.errorRequests,
+    });
+    const ranges: [string | undefined, string | undefined][] = [
+      [undefined, undefined],
+      ['2025-06-01T03:00:00.000Z', '2025-06-02T05:00:00.000Z'], // whole hours only
+      ['2025-06-01T03:17:12.000Z', '2025-06-02T05:41:00.000Z'], // partial hours at both ends
+      ['2025-06-01T03:17:12.000Z', '2025-06-01T03:59:00.000Z'], // inside one hour
+      ['2025-06-01T10:30:00.000Z', undefined],
+    ];
+    const check = () => {
+      for (const [since, until] of ranges) {
+        for (const [groupBy, key] of [
+          ['model', 'model'],
+          ['day', 'substr(ts, 1, 10)'],
+          ['prompt', "prompt_name || '@' || prompt_version"],
+        ] as const) {
+          const { groups } = store.queries.summary({ since, until, groupBy });
+          const expected = scan(since ?? '0000', until ?? '9999', key) as Parameters<typeof pick>[0][];
+          expect(groups.map(pick)).toEqual(expected.map(pick));
+        }
+      }
+    };
+    check();
+    await store.purge('2025-06-01T12:34:00.000Z'); // retention: the rollup forgets what it deletes
+    check();
+    expect(store.queries.summary({}).totals.requests).toBe(
+      store.db.prepare('SELECT COUNT(*) FROM usage_records').pluck().get(),
+    );
     await store.close();
   });
 
