@@ -56,7 +56,7 @@ def fake_provider(wire: Path) -> Iterator[FakeProvider]:
         def do_POST(self) -> None:
             fake = state[0]
             body = json.loads(self.rfile.read(int(self.headers.get("content-length", "0"))) or b"{}")
-            fake.received.append({"path": self.path, "headers": dict(self.headers.items()), "body": body})
+            fake.received.append({"path": self.path, "headers": {k.lower(): v for k, v in self.headers.items()}, "body": body})
             queue = fake.scripted[self.path]
             answer = queue.popleft() if queue else DEFAULTS[self.path]
             if body.get("stream") is True and answer.status == 200 and not answer.fixture.endswith(".sse"):

@@ -8,6 +8,8 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+from anthropic.types import MessageParam
+from openai.types.chat import ChatCompletionMessageParam
 
 import llmdev
 from llmdev.estimate import price_usage
@@ -15,7 +17,8 @@ from llmdev.estimate import price_usage
 from .helpers import access, proxy_settings, records, tagged
 from .sidecar import Sidecar
 
-ASK = [{"role": "user", "content": "Write one sentence about the sea."}]
+ASK: list[ChatCompletionMessageParam] = [{"role": "user", "content": "Write one sentence about the sea."}]
+CLAUDE_ASK: list[MessageParam] = [{"role": "user", "content": "Write one sentence about the sea."}]
 
 
 def test_openai_calls_land_in_the_log_with_tags_and_prompt(sidecar: Sidecar) -> None:
@@ -51,7 +54,7 @@ def test_openai_calls_land_in_the_log_with_tags_and_prompt(sidecar: Sidecar) -> 
 def test_anthropic_and_async_clients(sidecar: Sidecar) -> None:
     settings = proxy_settings(sidecar)
     anthropic = llmdev.create_anthropic(settings=settings, tags={"suite": "proxy-anthropic"})
-    message = anthropic.messages.create(model="claude-haiku-4-5", max_tokens=100, system="Be brief.", messages=ASK)
+    message = anthropic.messages.create(model="claude-haiku-4-5", max_tokens=100, system="Be brief.", messages=CLAUDE_ASK)
     assert message.content
 
     async def both() -> None:
@@ -60,7 +63,7 @@ def test_anthropic_and_async_clients(sidecar: Sidecar) -> None:
         async for _chunk in stream:
             pass
         claude = llmdev.create_async_anthropic(settings=settings, tags={"suite": "proxy-anthropic"})
-        async with claude.messages.stream(model="claude-haiku-4-5", max_tokens=50, messages=ASK) as events:
+        async with claude.messages.stream(model="claude-haiku-4-5", max_tokens=50, messages=CLAUDE_ASK) as events:
             async for _text in events.text_stream:
                 pass
 

@@ -13,7 +13,7 @@ import pytest
 
 import llmdev
 from llmdev.estimate import PRICING_DATA_VERSION
-from llmdev.observe import ObservingTransport, make_observer
+from llmdev.observe import make_observer, transports
 from llmdev.tags import format_prompt_id
 from llmdev.token_estimate import estimate_input_tokens
 from llmdev.tokenizer import count_text_tokens
@@ -143,7 +143,7 @@ def test_direct_mode_records(case: dict[str, Any]) -> None:
     observer = make_observer(
         case["provider"], reports.append, known_secrets=tuple(RECORDS["knownSecrets"]), now=lambda: RECORDS["now"]
     )
-    with httpx.Client(transport=ObservingTransport(observer, httpx.MockTransport(provider))) as client:
+    with httpx.Client(transport=transports(httpx).sync(observer, httpx.MockTransport(provider))) as client:
         response = client.post(
             case["url"],
             headers={"content-type": "application/json", **case["headers"]},

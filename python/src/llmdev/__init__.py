@@ -15,7 +15,7 @@ from .clients import (
 )
 from .errors import ConfigError, ConfigIssue, FileError, LlmdevError, SecretError, SidecarError, UsageError
 from .estimate import PRICING_DATA_VERSION, CostEstimate, estimate_cost, estimate_tokens, provider_of_model
-from .observe import AsyncObservingTransport, ObservingTransport, make_observer
+from .observe import Transports, make_observer, transports
 from .prompts import Prompt, PromptMessage, load_prompt, parse_prompt
 from .replay import CallView, ReplayResult, replay_call
 from .reporter import LlmdevUsageWarning, ReporterStats, UsageReporter
@@ -39,7 +39,6 @@ __all__ = [
     "PROMPT_HEADER",
     "SECRET_MASK",
     "TAGS_HEADER",
-    "AsyncObservingTransport",
     "CallView",
     "ClientSettings",
     "ConfigError",
@@ -48,7 +47,6 @@ __all__ = [
     "FileError",
     "LlmdevError",
     "LlmdevUsageWarning",
-    "ObservingTransport",
     "Prompt",
     "PromptMessage",
     "PromptRef",
@@ -62,6 +60,7 @@ __all__ = [
     "SidecarError",
     "StoredCall",
     "TokenUsage",
+    "Transports",
     "UsageError",
     "UsageReporter",
     "call_options",
@@ -83,4 +82,5 @@ __all__ = [
     "parse_tags",
     "provider_of_model",
     "replay_call",
+    "transports",
 ]

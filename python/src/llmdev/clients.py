@@ -10,14 +10,14 @@ per-call tags and the prompt version."""
 
 from __future__ import annotations
 
+import sys
 import weakref
 from collections.abc import Mapping
+from types import ModuleType
 from typing import TYPE_CHECKING, Any, Union
 
-import httpx
-
 from .errors import SecretError
-from .observe import AsyncObservingTransport, ObservingTransport, make_observer
+from .observe import make_observer, transports
 from .reporter import ReporterStats, UsageReporter
 from .secret import Secret
 from .settings import ClientSettings, Provider, load_config
@@ -40,7 +40,7 @@ def create_openai(
     """An `openai.OpenAI` client wired to llmdev; `sdk` keywords go to the SDK (they win)."""
     import openai
 
-    options, chosen = _client_options("openai", settings, tags, reporter, sdk, asynchronous=False)
+    options, chosen = _client_options("openai", settings, tags, reporter, sdk, openai.DefaultHttpxClient)
     client = openai.OpenAI(**options)
     _client_tags[client] = chosen
     return client
@@ -51,7 +51,7 @@ def create_async_openai(
 ) -> openai.AsyncOpenAI:
     import openai
 
-    options, chosen = _client_options("openai", settings, tags, reporter, sdk, asynchronous=True)
+    options, chosen = _client_options("openai", settings, tags, reporter, sdk, openai.DefaultAsyncHttpxClient)
     client = openai.AsyncOpenAI(**options)
     _client_tags[client] = chosen
     return client
@@ -63,7 +63,7 @@ def create_anthropic(
     """An `anthropic.Anthropic` client wired to llmdev; `sdk` keywords go to the SDK (they win)."""
     import anthropic
 
-    options, chosen = _client_options("anthropic", settings, tags, reporter, sdk, asynchronous=False)
+    options, chosen = _client_options("anthropic", settings, tags, reporter, sdk, anthropic.DefaultHttpxClient)
     client = anthropic.Anthropic(**options)
     _client_tags[client] = chosen
     return client
@@ -74,7 +74,7 @@ def create_async_anthropic(
 ) -> anthropic.AsyncAnthropic:
     import anthropic
 
-    options, chosen = _client_options("anthropic", settings, tags, reporter, sdk, asynchronous=True)
+    options, chosen = _client_options("anthropic", settings, tags, reporter, sdk, anthropic.DefaultAsyncHttpxClient)
     client = anthropic.AsyncAnthropic(**options)
     _client_tags[client] = chosen
     return client
@@ -103,9 +103,9 @@ def _client_options(
     tags: Tags | None,
     reporter: UsageReporter | None,
     sdk: Mapping[str, Any],
-    *,
-    asynchronous: bool,
+    http_client: type[Any],
 ) -> tuple[dict[str, Any], dict[str, str]]:
+    """The SDK's keywords; `http_client` is the SDK's DefaultHttpxClient or DefaultAsyncHttpxClient."""
     chosen_settings = settings or load_config()
     access = chosen_settings.access(provider)
     chosen_tags = merge_tags(chosen_settings.tags, tags)
@@ -125,13 +125,23 @@ def _client_options(
     options["api_key"] = key.reveal()
     sink = reporter or _shared_reporter(chosen_settings, token)
     observer = make_observer(provider, sink.report, known_secrets=(key.reveal(), token.reveal()))
-    timeout = httpx.Timeout(chosen_settings.timeout)
-    options["http_client"] = (
-        httpx.AsyncClient(transport=AsyncObservingTransport(observer), timeout=timeout)
-        if asynchronous
-        else httpx.Client(transport=ObservingTransport(observer), timeout=timeout)
-    )
+    made = transports(_httpx_of(http_client))
+    transport = made.asynchronous(observer) if _is_async(http_client) else made.sync(observer)
+    options["http_client"] = http_client(transport=transport)
     return options, chosen_tags
+
+
+def _httpx_of(client_class: type[Any]) -> ModuleType:
+    """The httpx the SDK is built on: `httpx`, or the `httpx2` fork of newer SDK releases."""
+    for base in client_class.__mro__:
+        name = base.__module__.partition(".")[0]
+        if name.startswith("httpx"):
+            return sys.modules[name]
+    raise TypeError(f"{client_class!r} is not an httpx client class")
+
+
+def _is_async(client_class: type[Any]) -> bool:
+    return any(base.__name__ == "AsyncClient" for base in client_class.__mro__)
 
 
 def _shared_reporter(settings: ClientSettings, token: Secret) -> UsageReporter:

@@ -13,6 +13,8 @@ import time
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from functools import lru_cache
+from types import ModuleType
 from typing import Any
 
 import httpx
@@ -74,7 +76,7 @@ class _Observer:
         self.provider, self.report, self.clock, self.now = provider, report, clock, now
         self.known_secrets, self.on_error = known_secrets, on_error
 
-    def prepare(self, request: httpx.Request) -> tuple[httpx.Request, _Call | None]:
+    def prepare(self, request: Any, http: ModuleType) -> tuple[Any, _Call | None]:
         tags_header = request.headers.get(TAGS_HEADER)
         prompt = request.headers.get(PROMPT_HEADER) or None
         for name in [k for k in request.headers if k.lower().startswith("x-llmdev-")]:
@@ -83,7 +85,7 @@ class _Observer:
         kind = api_kind_for_path(request.method, endpoint)
         try:
             body = _json_object(request.content) if kind is not None else None
-        except httpx.RequestNotRead:  # a streamed upload: not a billed call we observe
+        except http.RequestNotRead:  # a streamed upload: not a billed call we observe
             body = None
         if kind is None or body is None:
             return request, None
@@ -99,16 +101,16 @@ class _Observer:
         if not inject:
             return request, call
         sent = {**body, "stream_options": {**(options if isinstance(options, dict) else {}), "include_usage": True}}
-        return _rebuild(request, json.dumps(sent, separators=(",", ":")).encode()), call
+        return _rebuild(http, request, json.dumps(sent, separators=(",", ":")).encode()), call
 
     def failed(self, call: _Call, error: BaseException) -> None:
         # No answer: nothing was billed that we could know of; the failed attempt is still logged.
         self._safely(lambda: self.report(self.record(call, status=502, error=error)))
 
-    def answered(self, call: _Call, response: httpx.Response) -> Callable[[bytes, BaseException | None], None]:
+    def answered(self, call: _Call, response: Any) -> Callable[[bytes, BaseException | None], None]:
         """The function to call with the whole body once it has been read (or broke off)."""
         call.ttfb = self.clock() - call.started
-        streaming = "text/event-stream" in response.headers.get("content-type", "") and response.is_success
+        streaming = _is_stream(response) and response.is_success
 
         def finish(raw: bytes, interruption: BaseException | None) -> None:
             if call.done:
@@ -226,55 +228,109 @@ def _usage_only(event: str) -> bool:
     return chunk is not None and chunk.get("choices") == [] and isinstance(chunk.get("usage"), dict)
 
 
-class _ObservedStream(httpx.SyncByteStream):
-    def __init__(self, inner: httpx.SyncByteStream, finish: Callable[[bytes, BaseException | None], None], hide: bool) -> None:
-        self.inner, self.finish, self.seen, self.filter = inner, finish, bytearray(), _UsageChunkFilter(hide)
+@dataclass(frozen=True)
+class Transports:
+    """The observing transports for one httpx flavour (`httpx`, or the `httpx2` fork newer SDKs use)."""
 
-    def __iter__(self) -> Iterator[bytes]:
-        try:
-            for chunk in self.inner:
-                self.seen += chunk
-                out = self.filter.push(chunk)
-                if out:
-                    yield out
-        except BaseException as error:
-            self.finish(bytes(self.seen), error)
-            raise
-        tail = self.filter.end()
-        self.finish(bytes(self.seen), None)
-        if tail:
-            yield tail
-
-    def close(self) -> None:
-        # After a full read finish() has run and this is a no-op: else the caller stopped reading.
-        self.finish(bytes(self.seen), _Cancelled())
-        self.inner.close()
+    #: For sync clients: `Client(transport=Transports.sync(observer))`.
+    sync: Callable[..., Any]
+    #: For async clients.
+    asynchronous: Callable[..., Any]
 
 
-class _AsyncObservedStream(httpx.AsyncByteStream):
-    def __init__(
-        self, inner: httpx.AsyncByteStream, finish: Callable[[bytes, BaseException | None], None], hide: bool
-    ) -> None:
-        self.inner, self.finish, self.seen, self.filter = inner, finish, bytearray(), _UsageChunkFilter(hide)
+@lru_cache(maxsize=None)
+def transports(http: ModuleType = httpx) -> Transports:
+    """The transport classes built on `http`'s base classes: a response stream must be an instance
+    of the byte-stream class of the httpx its client comes from."""
 
-    async def __aiter__(self) -> AsyncIterator[bytes]:
-        try:
-            async for chunk in self.inner:
-                self.seen += chunk
-                out = self.filter.push(chunk)
-                if out:
-                    yield out
-        except BaseException as error:
-            self.finish(bytes(self.seen), error)
-            raise
-        tail = self.filter.end()
-        self.finish(bytes(self.seen), None)
-        if tail:
-            yield tail
+    class ObservedStream(http.SyncByteStream):  # type: ignore[misc, name-defined]
+        def __init__(self, inner: Any, finish: Callable[[bytes, BaseException | None], None], hide: bool) -> None:
+            self.inner, self.finish, self.seen, self.filter = inner, finish, bytearray(), _UsageChunkFilter(hide)
 
-    async def aclose(self) -> None:
-        self.finish(bytes(self.seen), _Cancelled())  # a no-op after a full read
-        await self.inner.aclose()
+        def __iter__(self) -> Iterator[bytes]:
+            try:
+                for chunk in self.inner:
+                    self.seen += chunk
+                    out = self.filter.push(chunk)
+                    if out:
+                        yield out
+            except BaseException as error:
+                self.finish(bytes(self.seen), error)
+                raise
+            tail = self.filter.end()
+            self.finish(bytes(self.seen), None)
+            if tail:
+                yield tail
+
+        def close(self) -> None:
+            # After a full read finish() has run and this is a no-op: else the caller stopped reading.
+            self.finish(bytes(self.seen), _Cancelled())
+            self.inner.close()
+
+    class AsyncObservedStream(http.AsyncByteStream):  # type: ignore[misc, name-defined]
+        def __init__(self, inner: Any, finish: Callable[[bytes, BaseException | None], None], hide: bool) -> None:
+            self.inner, self.finish, self.seen, self.filter = inner, finish, bytearray(), _UsageChunkFilter(hide)
+
+        async def __aiter__(self) -> AsyncIterator[bytes]:
+            try:
+                async for chunk in self.inner:
+                    self.seen += chunk
+                    out = self.filter.push(chunk)
+                    if out:
+                        yield out
+            except BaseException as error:
+                self.finish(bytes(self.seen), error)
+                raise
+            tail = self.filter.end()
+            self.finish(bytes(self.seen), None)
+            if tail:
+                yield tail
+
+        async def aclose(self) -> None:
+            self.finish(bytes(self.seen), _Cancelled())  # a no-op after a full read
+            await self.inner.aclose()
+
+    class ObservingTransport(http.BaseTransport):  # type: ignore[misc, name-defined]
+        def __init__(self, observer: _Observer, inner: Any = None) -> None:
+            self.observer, self.inner = observer, inner or http.HTTPTransport()
+
+        def handle_request(self, request: Any) -> Any:
+            sent, call = self.observer.prepare(request, http)
+            if call is None:
+                return self.inner.handle_request(sent)
+            try:
+                response = self.inner.handle_request(sent)
+            except Exception as error:
+                self.observer.failed(call, error)
+                raise
+            finish = self.observer.answered(call, response)
+            hide = call.hide_usage_chunk and _is_stream(response)
+            return _wrap(http, response, ObservedStream(response.stream, finish, hide))
+
+        def close(self) -> None:
+            self.inner.close()
+
+    class AsyncObservingTransport(http.AsyncBaseTransport):  # type: ignore[misc, name-defined]
+        def __init__(self, observer: _Observer, inner: Any = None) -> None:
+            self.observer, self.inner = observer, inner or http.AsyncHTTPTransport()
+
+        async def handle_async_request(self, request: Any) -> Any:
+            sent, call = self.observer.prepare(request, http)
+            if call is None:
+                return await self.inner.handle_async_request(sent)
+            try:
+                response = await self.inner.handle_async_request(sent)
+            except Exception as error:
+                self.observer.failed(call, error)
+                raise
+            finish = self.observer.answered(call, response)
+            hide = call.hide_usage_chunk and _is_stream(response)
+            return _wrap(http, response, AsyncObservedStream(response.stream, finish, hide))
+
+        async def aclose(self) -> None:
+            await self.inner.aclose()
+
+    return Transports(ObservingTransport, AsyncObservingTransport)
 
 
 class _Cancelled(Exception):
@@ -282,65 +338,18 @@ class _Cancelled(Exception):
         return "the stream was cancelled"
 
 
-class ObservingTransport(httpx.BaseTransport):
-    """An httpx transport for the sync SDK clients: `OpenAI(http_client=httpx.Client(transport=...))`."""
-
-    def __init__(self, observer: _Observer, inner: httpx.BaseTransport | None = None) -> None:
-        self.observer, self.inner = observer, inner or httpx.HTTPTransport()
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        sent, call = self.observer.prepare(request)
-        if call is None:
-            return self.inner.handle_request(sent)
-        try:
-            response = self.inner.handle_request(sent)
-        except Exception as error:
-            self.observer.failed(call, error)
-            raise
-        finish = self.observer.answered(call, response)
-        assert isinstance(response.stream, httpx.SyncByteStream)
-        return _wrap(response, _ObservedStream(response.stream, finish, call.hide_usage_chunk and _is_stream(response)))
-
-    def close(self) -> None:
-        self.inner.close()
-
-
-class AsyncObservingTransport(httpx.AsyncBaseTransport):
-    """The same for the async SDK clients: `AsyncOpenAI(http_client=httpx.AsyncClient(transport=...))`."""
-
-    def __init__(self, observer: _Observer, inner: httpx.AsyncBaseTransport | None = None) -> None:
-        self.observer, self.inner = observer, inner or httpx.AsyncHTTPTransport()
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        sent, call = self.observer.prepare(request)
-        if call is None:
-            return await self.inner.handle_async_request(sent)
-        try:
-            response = await self.inner.handle_async_request(sent)
-        except Exception as error:
-            self.observer.failed(call, error)
-            raise
-        finish = self.observer.answered(call, response)
-        assert isinstance(response.stream, httpx.AsyncByteStream)
-        hide = call.hide_usage_chunk and _is_stream(response)
-        return _wrap(response, _AsyncObservedStream(response.stream, finish, hide))
-
-    async def aclose(self) -> None:
-        await self.inner.aclose()
-
-
-def _is_stream(response: httpx.Response) -> bool:
+def _is_stream(response: Any) -> bool:
     return "text/event-stream" in response.headers.get("content-type", "")
 
 
-def _wrap(response: httpx.Response, stream: httpx.SyncByteStream | httpx.AsyncByteStream) -> httpx.Response:
-    headers = httpx.Headers([(k, v) for k, v in response.headers.multi_items() if k.lower() != "content-length"])
-    return httpx.Response(response.status_code, headers=headers, stream=stream, extensions=response.extensions)
+def _wrap(http: ModuleType, response: Any, stream: Any) -> Any:
+    headers = [(k, v) for k, v in response.headers.multi_items() if k.lower() != "content-length"]
+    return http.Response(response.status_code, headers=headers, stream=stream, extensions=response.extensions)
 
 
-def _rebuild(request: httpx.Request, content: bytes) -> httpx.Request:
-    headers = httpx.Headers([(k, v) for k, v in request.headers.multi_items() if k.lower() != "content-length"])
-    return httpx.Request(request.method, request.url, headers=headers, content=content, extensions=request.extensions)
+def _rebuild(http: ModuleType, request: Any, content: bytes) -> Any:
+    headers = [(k, v) for k, v in request.headers.multi_items() if k.lower() != "content-length"]
+    return http.Request(request.method, request.url, headers=headers, content=content, extensions=request.extensions)
 
 
 def _ms(seconds: float) -> float:
