@@ -46,7 +46,9 @@ for (const [name, expected] of Object.entries(ENCODINGS) as [keyof typeof ENCODI
   const text = tiktokenFile(name);
   const actual = createHash('sha256').update(text).digest('hex');
   if (actual !== expected) {
-    process.stderr.write(`tiktoken-cache: ${name} from js-tiktoken has sha256 ${actual}, tiktoken expects ${expected}\n`);
+    process.stderr.write(
+      `tiktoken-cache: ${name} from js-tiktoken has sha256 ${actual}, tiktoken expects ${expected}\n`,
+    );
     process.exit(1);
   }
   const key = createHash('sha1').update(`${BLOB_URL}/${name}.tiktoken`).digest('hex');

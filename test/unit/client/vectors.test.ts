@@ -5,7 +5,7 @@
  * test/vectors/README.md). Also checks that the Python package pins the same genai-prices release
  * as the npm price data the sidecar uses: one price data set for both clients.
  */
-import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -101,7 +101,9 @@ async function records(file: Json): Promise<Json> {
       report: (record) => reports.push(record),
       fetch: (async (_url: unknown, init?: RequestInit) => {
         sent = JSON.parse(String(init?.body));
-        const upstreamHeaders = [...new Headers(init?.headers).keys()].filter((k) => k.startsWith('x-llmdev-'));
+        const upstreamHeaders = [...new Headers(init?.headers).keys()].filter((k) =>
+          k.startsWith('x-llmdev-'),
+        );
         if (upstreamHeaders.length > 0) throw new Error(`x-llmdev headers went upstream: ${upstreamHeaders}`);
         return new Response(text, {
           status: answer.status,
@@ -135,10 +137,19 @@ function settings(file: Json): Json {
         mkdirSync(dirname(join(cwd, path)), { recursive: true });
         writeFileSync(join(cwd, path), content);
       }
-      return loadConfig({ env: c.env as Record<string, string>, cwd, envFile: false, secretsDir: join(cwd, 'secrets') });
+      return loadConfig({
+        env: c.env as Record<string, string>,
+        cwd,
+        envFile: false,
+        secretsDir: join(cwd, 'secrets'),
+      });
     };
     const neutral = (value: unknown) => JSON.parse(JSON.stringify(value ?? null).replaceAll(cwd, '<cwd>'));
-    const access = (a: ProviderAccess) => ({ route: a.route, baseUrl: a.baseUrl, apiKey: a.apiKey?.source ?? null });
+    const access = (a: ProviderAccess) => ({
+      route: a.route,
+      baseUrl: a.baseUrl,
+      apiKey: a.apiKey?.source ?? null,
+    });
     for (const c of cases(file, 'valid')) {
       const s = load(c);
       c.expected = neutral({
