@@ -40,10 +40,8 @@ def create_openai(
     """An `openai.OpenAI` client wired to llmdev; `sdk` keywords go to the SDK (they win)."""
     import openai
 
-    options, chosen = _client_options("openai", settings, tags, reporter, sdk, openai.DefaultHttpxClient)
-    client = openai.OpenAI(**options)
-    _client_tags[client] = chosen
-    return client
+    made: openai.OpenAI = _create("openai", openai.OpenAI, openai.DefaultHttpxClient, settings, tags, reporter, sdk)
+    return made
 
 
 def create_async_openai(
@@ -51,10 +49,10 @@ def create_async_openai(
 ) -> openai.AsyncOpenAI:
     import openai
 
-    options, chosen = _client_options("openai", settings, tags, reporter, sdk, openai.DefaultAsyncHttpxClient)
-    client = openai.AsyncOpenAI(**options)
-    _client_tags[client] = chosen
-    return client
+    made: openai.AsyncOpenAI = _create(
+        "openai", openai.AsyncOpenAI, openai.DefaultAsyncHttpxClient, settings, tags, reporter, sdk
+    )
+    return made
 
 
 def create_anthropic(
@@ -63,10 +61,10 @@ def create_anthropic(
     """An `anthropic.Anthropic` client wired to llmdev; `sdk` keywords go to the SDK (they win)."""
     import anthropic
 
-    options, chosen = _client_options("anthropic", settings, tags, reporter, sdk, anthropic.DefaultHttpxClient)
-    client = anthropic.Anthropic(**options)
-    _client_tags[client] = chosen
-    return client
+    made: anthropic.Anthropic = _create(
+        "anthropic", anthropic.Anthropic, anthropic.DefaultHttpxClient, settings, tags, reporter, sdk
+    )
+    return made
 
 
 def create_async_anthropic(
@@ -74,10 +72,10 @@ def create_async_anthropic(
 ) -> anthropic.AsyncAnthropic:
     import anthropic
 
-    options, chosen = _client_options("anthropic", settings, tags, reporter, sdk, anthropic.DefaultAsyncHttpxClient)
-    client = anthropic.AsyncAnthropic(**options)
-    _client_tags[client] = chosen
-    return client
+    made: anthropic.AsyncAnthropic = _create(
+        "anthropic", anthropic.AsyncAnthropic, anthropic.DefaultAsyncHttpxClient, settings, tags, reporter, sdk
+    )
+    return made
 
 
 def call_options(client: object, *, tags: Tags | None = None, prompt: PromptRef | None = None) -> dict[str, Any]:
@@ -95,6 +93,21 @@ def call_options(client: object, *, tags: Tags | None = None, prompt: PromptRef 
 def flush_usage(timeout: float = 10.0) -> list[ReporterStats]:
     """Flushes the shared direct-mode reporters (they also flush at interpreter exit)."""
     return [reporter.flush(timeout) for reporter in list(_shared_reporters.values())]
+
+
+def _create(
+    provider: Provider,
+    client_class: type[Any],
+    http_client: type[Any],
+    settings: ClientSettings | None,
+    tags: Tags | None,
+    reporter: UsageReporter | None,
+    sdk: Mapping[str, Any],
+) -> Any:
+    options, chosen = _client_options(provider, settings, tags, reporter, sdk, http_client)
+    client = client_class(**options)
+    _client_tags[client] = chosen
+    return client
 
 
 def _client_options(

@@ -107,6 +107,12 @@ class _Observer:
         # No answer: nothing was billed that we could know of; the failed attempt is still logged.
         self._safely(lambda: self.report(self.record(call, status=502, error=error)))
 
+    def respond(self, http: ModuleType, call: _Call, response: Any, stream_class: Callable[..., Any]) -> Any:
+        """The response handed to the caller: its body streams through a _Tap that makes the record."""
+        hide = call.hide_usage_chunk and _is_stream(response)
+        tap = _Tap(self.answered(call, response), hide)
+        return _wrap(http, response, stream_class(response.stream, tap))
+
     def answered(self, call: _Call, response: Any) -> Callable[[bytes, BaseException | None], None]:
         """The function to call with the whole body once it has been read (or broke off)."""
         call.ttfb = self.clock() - call.started
@@ -228,6 +234,30 @@ def _usage_only(event: str) -> bool:
     return chunk is not None and chunk.get("choices") == [] and isinstance(chunk.get("usage"), dict)
 
 
+class _Tap:
+    """What a response stream passes through: every byte is kept for the record, the caller gets
+    them less the hidden usage chunk, and the record is made once, when the body ends or breaks off."""
+
+    def __init__(self, finish: Callable[[bytes, BaseException | None], None], hide: bool) -> None:
+        self.finish, self.seen, self.filter = finish, bytearray(), _UsageChunkFilter(hide)
+
+    def push(self, chunk: bytes) -> bytes:
+        self.seen += chunk
+        return self.filter.push(chunk)
+
+    def broke(self, error: BaseException) -> None:
+        self.finish(bytes(self.seen), error)
+
+    def end(self) -> bytes:
+        tail = self.filter.end()
+        self.finish(bytes(self.seen), None)
+        return tail
+
+    def closed(self) -> None:
+        # After a full read finish() has run and this is a no-op: else the caller stopped reading.
+        self.finish(bytes(self.seen), _Cancelled())
+
+
 @dataclass(frozen=True)
 class Transports:
     """The observing transports for one httpx flavour (`httpx`, or the `httpx2` fork newer SDKs use)."""
@@ -244,50 +274,41 @@ def transports(http: ModuleType = httpx) -> Transports:
     of the byte-stream class of the httpx its client comes from."""
 
     class ObservedStream(http.SyncByteStream):  # type: ignore[misc, name-defined]
-        def __init__(self, inner: Any, finish: Callable[[bytes, BaseException | None], None], hide: bool) -> None:
-            self.inner, self.finish, self.seen, self.filter = inner, finish, bytearray(), _UsageChunkFilter(hide)
+        def __init__(self, inner: Any, tap: _Tap) -> None:
+            self.inner, self.tap = inner, tap
 
         def __iter__(self) -> Iterator[bytes]:
             try:
                 for chunk in self.inner:
-                    self.seen += chunk
-                    out = self.filter.push(chunk)
-                    if out:
+                    if out := self.tap.push(chunk):
                         yield out
             except BaseException as error:
-                self.finish(bytes(self.seen), error)
+                self.tap.broke(error)
                 raise
-            tail = self.filter.end()
-            self.finish(bytes(self.seen), None)
-            if tail:
+            if tail := self.tap.end():
                 yield tail
 
         def close(self) -> None:
-            # After a full read finish() has run and this is a no-op: else the caller stopped reading.
-            self.finish(bytes(self.seen), _Cancelled())
+            self.tap.closed()
             self.inner.close()
 
     class AsyncObservedStream(http.AsyncByteStream):  # type: ignore[misc, name-defined]
-        def __init__(self, inner: Any, finish: Callable[[bytes, BaseException | None], None], hide: bool) -> None:
-            self.inner, self.finish, self.seen, self.filter = inner, finish, bytearray(), _UsageChunkFilter(hide)
+        def __init__(self, inner: Any, tap: _Tap) -> None:
+            self.inner, self.tap = inner, tap
 
         async def __aiter__(self) -> AsyncIterator[bytes]:
             try:
                 async for chunk in self.inner:
-                    self.seen += chunk
-                    out = self.filter.push(chunk)
-                    if out:
+                    if out := self.tap.push(chunk):
                         yield out
             except BaseException as error:
-                self.finish(bytes(self.seen), error)
+                self.tap.broke(error)
                 raise
-            tail = self.filter.end()
-            self.finish(bytes(self.seen), None)
-            if tail:
+            if tail := self.tap.end():
                 yield tail
 
         async def aclose(self) -> None:
-            self.finish(bytes(self.seen), _Cancelled())  # a no-op after a full read
+            self.tap.closed()
             await self.inner.aclose()
 
     class ObservingTransport(http.BaseTransport):  # type: ignore[misc, name-defined]
@@ -303,9 +324,7 @@ def transports(http: ModuleType = httpx) -> Transports:
             except Exception as error:
                 self.observer.failed(call, error)
                 raise
-            finish = self.observer.answered(call, response)
-            hide = call.hide_usage_chunk and _is_stream(response)
-            return _wrap(http, response, ObservedStream(response.stream, finish, hide))
+            return self.observer.respond(http, call, response, ObservedStream)
 
         def close(self) -> None:
             self.inner.close()
@@ -323,9 +342,7 @@ def transports(http: ModuleType = httpx) -> Transports:
             except Exception as error:
                 self.observer.failed(call, error)
                 raise
-            finish = self.observer.answered(call, response)
-            hide = call.hide_usage_chunk and _is_stream(response)
-            return _wrap(http, response, AsyncObservedStream(response.stream, finish, hide))
+            return self.observer.respond(http, call, response, AsyncObservedStream)
 
         async def aclose(self) -> None:
             await self.inner.aclose()
