@@ -13,7 +13,8 @@ import pytest
 
 import llmdev
 from llmdev.estimate import PRICING_DATA_VERSION
-from llmdev.observe import make_observer, transports
+from llmdev.observe import make_observer
+from llmdev.transports import transports
 from llmdev.tags import format_prompt_id
 from llmdev.token_estimate import estimate_input_tokens
 from llmdev.tokenizer import count_text_tokens

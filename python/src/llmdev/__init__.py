@@ -15,7 +15,8 @@ from .clients import (
 )
 from .errors import ConfigError, ConfigIssue, FileError, LlmdevError, SecretError, SidecarError, UsageError
 from .estimate import PRICING_DATA_VERSION, CostEstimate, estimate_cost, estimate_tokens, provider_of_model
-from .observe import Transports, make_observer, transports
+from .observe import make_observer
+from .transports import Transports, transports
 from .prompts import Prompt, PromptMessage, load_prompt, parse_prompt
 from .replay import CallView, ReplayResult, replay_call
 from .reporter import LlmdevUsageWarning, ReporterStats, UsageReporter

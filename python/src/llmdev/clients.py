@@ -17,7 +17,8 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any, Union
 
 from .errors import SecretError
-from .observe import make_observer, transports
+from .observe import make_observer
+from .transports import transports
 from .reporter import ReporterStats, UsageReporter
 from .secret import Secret
 from .settings import ClientSettings, Provider, load_config
