@@ -20,7 +20,8 @@ from .settings import Provider
 from .tags import PROMPT_HEADER, TAGS_HEADER, parse_tags
 from .token_estimate import estimate_input_tokens
 from .tokenizer import count_text_tokens
-from .transports import _is_stream, _json_object, _rebuild, _Tap, _wrap
+from .json_text import error_message, json_object, parse_json
+from .transports import _is_stream, _rebuild, _Tap, _wrap
 from .usage import ApiKind, Extracted, TokenUsage, api_kind_for_path, extract_response, extract_stream, with_estimate
 
 PARAM_KEYS = (
@@ -80,7 +81,7 @@ class _Observer:
         endpoint = endpoint_path(request.url.path)
         kind = api_kind_for_path(request.method, endpoint)
         try:
-            body = _json_object(request.content) if kind is not None else None
+            body = json_object(request.content) if kind is not None else None
         except http.RequestNotRead:  # a streamed upload: not a billed call we observe
             body = None
         if kind is None or body is None:
@@ -134,7 +135,7 @@ class _Observer:
             return self.record(
                 call, status=499 if broken else status, usage=usage, estimated=estimated, found=found, error=error
             )
-        found = extract_response(call.kind, _json_value(text))
+        found = extract_response(call.kind, parse_json(text))
         success = 200 <= status < 300
         # A successful answer without usage (unusual): estimated, never a silent zero.
         estimated = found.usage is None and success
@@ -211,18 +212,8 @@ def endpoint_path(path: str) -> str:
     return path if at == -1 else path[at:]
 
 
-def _json_value(text: str) -> object:
-    try:
-        return json.loads(text)
-    except ValueError:
-        return None
-
-
 def error_text(text: str) -> str:
-    body = _json_value(text)
-    error = body.get("error") if isinstance(body, dict) else None
-    message = error.get("message") if isinstance(error, dict) else None
-    return (message if isinstance(message, str) else text)[:_MAX_ERROR]
+    return (error_message(text) or text)[:_MAX_ERROR]
 
 
 def describe_error(error: object) -> str:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .errors import SidecarError
+from .json_text import error_message, parse_json
 from .sidecar_api import SidecarAccess, StoredCall, answer_error, get_stored_call, sidecar_request
 from .tags import PROMPT_HEADER, TAGS_HEADER, format_tags
 from .usage import api_kind_for_path, extract_response, extract_stream
@@ -72,9 +73,9 @@ def replay_call(access: SidecarAccess, record_id: str, *, model: str | None = No
         found = extract_stream(kind, response.text)
         text = found.output_text or (found.error or "")
     elif response.is_success:
-        text = extract_response(kind, _json(response.text)).output_text
+        text = extract_response(kind, parse_json(response.text)).output_text
     else:
-        text = _error_message(response.text)
+        text = error_message(response.text) or response.text
     replayed = get_stored_call(access, new_id)
     return ReplayResult(_view(original, original.response_text), _view(replayed, text))
 
@@ -93,20 +94,6 @@ def _request_body_of(call: StoredCall) -> dict[str, Any]:
         hint="Turn on sidecar.storeBodies in llmdev.config.yaml (on by default) and make the call again; requests "
         "larger than sidecar.maxStoredBodyBytes are not stored either.",
     )
-
-
-def _json(text: str) -> object:
-    try:
-        return json.loads(text)
-    except ValueError:
-        return None
-
-
-def _error_message(text: str) -> str:
-    body = _json(text)
-    error = body.get("error") if isinstance(body, dict) else None
-    message = error.get("message") if isinstance(error, dict) else None
-    return message if isinstance(message, str) else text
 
 
 def _view(call: StoredCall, text: str | None) -> CallView:

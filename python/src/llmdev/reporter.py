@@ -23,6 +23,7 @@ from typing import Any
 
 import httpx
 
+from .json_text import error_message
 from .redact import redact
 from .secret import Secret
 
@@ -228,7 +229,7 @@ class UsageReporter:
         # 400 (invalid record), 401 (wrong token), 413...: retrying cannot help.
         self._rejected += len(batch)
         self._warn(
-            f"the sidecar refused {len(batch)} usage record(s) with HTTP {response.status_code}: {error_message(response.text)}"
+            f"the sidecar refused {len(batch)} usage record(s) with HTTP {response.status_code}: {error_message(response.text) or response.text[:300] or '(no message)'}"
         )
         return None
 
@@ -254,14 +255,3 @@ def retry_after_seconds(header: str | None, now: float | None = None) -> float |
     except (TypeError, ValueError):
         return None
     return max(0.0, at - (time.time() if now is None else now))
-
-
-def error_message(text: str) -> str:
-    try:
-        body = json.loads(text)
-        message = body.get("error", {}).get("message") if isinstance(body, dict) else None
-        if isinstance(message, str):
-            return message
-    except (ValueError, AttributeError):
-        pass
-    return text[:300] or "(no message)"

@@ -4,7 +4,6 @@ to check."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -13,6 +12,7 @@ from urllib.parse import quote
 import httpx
 
 from .errors import SidecarError
+from .json_text import error_message
 from .secret import Secret
 
 
@@ -86,13 +86,7 @@ def get_usage_summary(access: SidecarAccess, **query: str) -> Mapping[str, Any]:
 
 
 def answer_error(access: SidecarAccess, response: httpx.Response, doing: str) -> SidecarError:
-    message = response.text[:500]
-    try:
-        body = json.loads(response.text)
-        if isinstance(body, dict) and isinstance(body.get("error"), dict) and isinstance(body["error"].get("message"), str):
-            message = body["error"]["message"]
-    except ValueError:
-        pass
+    message = error_message(response.text) or response.text[:500]
     hint = (
         "The sidecar token does not match: use the contents of .secrets/llmdev_token (LLMDEV_TOKEN_FILE)."
         if response.status_code == 401

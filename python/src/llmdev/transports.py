@@ -7,7 +7,6 @@ a response stream must be an instance of that library's byte-stream classes."""
 from __future__ import annotations
 
 import codecs
-import json
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -15,6 +14,8 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 import httpx
+
+from .json_text import json_object
 
 if TYPE_CHECKING:
     from .observe import _Observer
@@ -46,7 +47,7 @@ class _UsageChunkFilter:
 
 def _usage_only(event: str) -> bool:
     data = "\n".join(line[5:].lstrip(" ") for line in event.split("\n") if line.startswith("data:"))
-    chunk = _json_object(data)
+    chunk = json_object(data)
     return chunk is not None and chunk.get("choices") == [] and isinstance(chunk.get("usage"), dict)
 
 
@@ -184,10 +185,3 @@ def _rebuild(http: ModuleType, request: Any, content: bytes) -> Any:
     headers = [(k, v) for k, v in request.headers.multi_items() if k.lower() != "content-length"]
     return http.Request(request.method, request.url, headers=headers, content=content, extensions=request.extensions)
 
-
-def _json_object(data: str | bytes) -> dict[str, Any] | None:
-    try:
-        value = json.loads(data)
-    except ValueError:
-        return None
-    return value if isinstance(value, dict) else None
