@@ -115,3 +115,17 @@ def test_replay_a_recorded_call(sidecar: Sidecar) -> None:
     assert replayed["id"] == result.replay.id
     with pytest.raises(llmdev.SidecarError, match="no usage record"):
         llmdev.replay_call(access(sidecar), "00000000-0000-0000-0000-000000000000")
+
+
+def test_the_sidecars_cache_answers_a_repeated_call(sidecar: Sidecar) -> None:
+    client = llmdev.create_openai(settings=proxy_settings(sidecar), tags={"suite": "cache"})
+    ask: list[ChatCompletionMessageParam] = [{"role": "user", "content": "Cache me, please."}]
+    answers = [
+        client.chat.completions.create(model="gpt-4o-mini", messages=ask, **llmdev.call_options(client, cache=True))
+        for _ in range(2)
+    ]
+    assert answers[0].choices[0].message.content == answers[1].choices[0].message.content
+    stored = records(sidecar, tagged("suite", "cache"), 2)
+    hit = next(r for r in stored if r["source"] == "cache")
+    miss = next(r for r in stored if r["source"] != "cache")
+    assert (hit["costUsd"], hit["savedUsd"]) == (0, miss["costUsd"])

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     import anthropic
     import openai
 
+CACHE_HEADER = "x-llmdev-cache"
 #: Anything with a prompt id: a loaded Prompt, or `name@version` itself.
 PromptRef = Union[str, Any]
 
@@ -79,10 +80,13 @@ def create_async_anthropic(
     return made
 
 
-def call_options(client: object, *, tags: Tags | None = None, prompt: PromptRef | None = None) -> dict[str, Any]:
-    """Keywords for one call: the client's default tags plus `tags`, and the prompt version, e.g.
+def call_options(
+    client: object, *, tags: Tags | None = None, prompt: PromptRef | None = None, cache: bool | None = None
+) -> dict[str, Any]:
+    """Keywords for one call: the client's default tags plus `tags`, the prompt version, and the
+    sidecar's response cache on or off for this call (`x-llmdev-cache`), e.g.
     `client.chat.completions.create(..., **call_options(client, prompt=prompt, tags={"step": "draft"}))`."""
-    headers: dict[str, str] = {}
+    headers: dict[str, str] = {} if cache is None else {CACHE_HEADER: "on" if cache else "off"}
     merged = merge_tags(_client_tags.get(client), tags)
     if merged:
         headers[TAGS_HEADER] = format_tags(merged)
