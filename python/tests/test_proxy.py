@@ -6,6 +6,7 @@ usage summary adds them up, and a recorded call replays."""
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 
 import pytest
 from anthropic.types import MessageParam
@@ -90,7 +91,7 @@ def test_a_wrong_token_gets_the_sdks_own_error(sidecar: Sidecar) -> None:
 
 def test_usage_summary_counts_what_was_logged(sidecar: Sidecar) -> None:
     client = llmdev.create_openai(settings=proxy_settings(sidecar), tags={"suite": "summary"})
-    before = llmdev.get_usage_summary(access(sidecar))
+    before = llmdev.get_usage_summary(llmdev.SidecarAccess.from_settings(proxy_settings(sidecar)))
     for _ in range(3):
         client.chat.completions.create(model="gpt-4o-mini", messages=ASK)
     stored = records(sidecar, tagged("suite", "summary"), 3)
@@ -98,6 +99,12 @@ def test_usage_summary_counts_what_was_logged(sidecar: Sidecar) -> None:
     assert after["totals"]["requests"] - before["totals"]["requests"] >= 3
     assert after["totals"]["costUsd"] - before["totals"]["costUsd"] == pytest.approx(sum(r["costUsd"] for r in stored))
     assert "gpt-4o-mini" in {group["key"] for group in after["groups"]}
+
+
+def test_reading_usage_needs_the_token(tmp_path: Path) -> None:
+    settings = llmdev.load_config(env={}, env_file=False, secrets_dir=str(tmp_path))
+    with pytest.raises(llmdev.SecretError, match="no llmdev sidecar token; looked at: LLMDEV_TOKEN"):
+        llmdev.SidecarAccess.from_settings(settings)
 
 
 def test_replay_a_recorded_call(sidecar: Sidecar) -> None:

@@ -11,9 +11,10 @@ from urllib.parse import quote
 
 import httpx
 
-from .errors import SidecarError
+from .errors import SecretError, SidecarError
 from .json_text import error_message
 from .secret import Secret
+from .settings import ClientSettings, load_config
 
 
 @dataclass(frozen=True)
@@ -22,6 +23,20 @@ class SidecarAccess:
     url: str
     token: Secret
     client: httpx.Client | None = None
+
+    @classmethod
+    def from_settings(cls, settings: ClientSettings | None = None) -> SidecarAccess:
+        """The sidecar of the client settings (LLMDEV_URL, and the token from LLMDEV_TOKEN[_FILE] or
+        /run/secrets/llmdev_token; on the host: LLMDEV_URL=http://127.0.0.1:4100 and
+        LLMDEV_TOKEN_FILE=.secrets/llmdev_token)."""
+        chosen = settings or load_config()
+        if chosen.token is None:
+            raise SecretError(
+                f"no llmdev sidecar token; looked at: {', '.join(chosen.lookups['token'])}",
+                hint="In the workspace LLMDEV_TOKEN_FILE is set for you; on the host point LLMDEV_TOKEN_FILE at "
+                ".secrets/llmdev_token (`llmdev up` creates it).",
+            )
+        return cls(chosen.sidecar_url, chosen.token)
 
 
 @dataclass(frozen=True)
