@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import uuid
+from decimal import Decimal
 import warnings
 
 import pytest
@@ -63,6 +64,17 @@ def test_an_invalid_record_is_refused_with_a_warning(sidecar: Sidecar) -> None:
     stats = reporter.close()
     assert (stats.rejected, stats.pending) == (1, 0)
     assert len(seen) == 1 and "HTTP 400" in seen[0] and sidecar.token not in seen[0]
+
+
+def test_a_value_json_cannot_hold_does_not_stop_the_worker(sidecar: Sidecar) -> None:
+    reporter = llmdev.UsageReporter(
+        sidecar.url, llmdev.Secret(sidecar.token, "test"), batch_delay=0, exit_flush=0, warn=lambda _: None
+    )
+    reporter.report(record("odd", params={"temperature": Decimal("0.5")}))  # sent as text: refused
+    assert reporter.flush().rejected == 1
+    reporter.report(record("odd"))
+    assert reporter.close().sent == 1
+    assert len(records(sidecar, tagged("suite", "odd"), 1)) == 1
 
 
 def test_an_unreachable_sidecar_never_blocks_and_the_queue_stays_bounded() -> None:

@@ -213,13 +213,15 @@ class UsageReporter:
 
     def _send(self, batch: list[dict[str, Any]]) -> tuple[str, float | None] | None:
         """None when done (stored, or refused for good); else why to retry and when."""
+        # default=str: a caller's odd value (a Decimal, a datetime) must not stop the worker.
+        content = json.dumps({"records": batch}, default=str)
         try:
             response = self._client.post(
                 self._endpoint,
                 headers={"authorization": f"Bearer {self._token.reveal()}", "content-type": "application/json"},
-                content=json.dumps({"records": batch}),
+                content=content,
             )
-        except httpx.HTTPError as error:
+        except Exception as error:  # network errors, or a client closed at interpreter shutdown: retry
             return f"{error.__class__.__name__}: {error}", None
         if response.is_success:
             self._sent += len(batch)
