@@ -33,14 +33,18 @@ base-images: engine ## build node:22-bookworm-slim locally when it is missing an
 test-tools: ## what the end-to-end tests need besides the engine (Debian chromium for the browser tests)
 	@bash scripts/provision-test-tools.sh
 
-# The Python client's venv: reinstalled only when its pyproject changes. tiktoken's vocabularies are
-# written from js-tiktoken's (byte-identical, hash-checked): tiktoken's own download host may be out of reach.
-python/.venv/.installed: python/pyproject.toml scripts/python-deps.sh node_modules/.package-lock.json
+# The Python client's venv: reinstalled only when its pyproject changes.
+python/.venv/.installed: python/pyproject.toml scripts/python-deps.sh
 	bash scripts/python-deps.sh
+	@touch $@
+
+# tiktoken's vocabularies, written from js-tiktoken's (byte-identical, hash-checked): tiktoken's own
+# download host may be out of reach.
+python/.venv/tiktoken-cache/.written: python/.venv/.installed scripts/tiktoken-cache.ts node_modules/.package-lock.json
 	npx tsx scripts/tiktoken-cache.ts python/.venv/tiktoken-cache
 	@touch $@
 
-python-deps: python/.venv/.installed ## the Python client's venv, python/.venv (pip install -e 'python[dev]': pytest, mypy, openai, anthropic)
+python-deps: python/.venv/.installed python/.venv/tiktoken-cache/.written ## the Python client's venv, python/.venv (pip install -e 'python[dev]': pytest, mypy, openai, anthropic)
 
 test-python: python-deps build ## the Python client: mypy --strict and its pytest suite (against a real sidecar process)
 	cd python && .venv/bin/mypy
