@@ -27,6 +27,5 @@ fi
 rm -rf "$probe"
 
 [ -x "$VENV/bin/python" ] || python3 -m venv "$VENV"
-"$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip
 "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -e 'python[dev]'
 log "$("$VENV/bin/python" --version) in $VENV with llmdev, pytest, mypy, openai and anthropic"
