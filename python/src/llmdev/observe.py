@@ -74,6 +74,14 @@ class _Observer:
         self.known_secrets, self.on_error = known_secrets, on_error
 
     def prepare(self, request: Any, http: ModuleType) -> tuple[Any, _Call | None]:
+        """The request to send, and the call to record (None: not a billed call, send it as it is)."""
+        try:
+            return self._prepare(request, http)
+        except Exception as error:  # observing must never fail the caller's request
+            self.on_error(error)
+            return request, None
+
+    def _prepare(self, request: Any, http: ModuleType) -> tuple[Any, _Call | None]:
         tags_header = request.headers.get(TAGS_HEADER)
         prompt = request.headers.get(PROMPT_HEADER) or None
         for name in [k for k in request.headers if k.lower().startswith("x-llmdev-")]:
