@@ -14,7 +14,7 @@ import sys
 import weakref
 from collections.abc import Mapping
 from types import ModuleType
-from typing import TYPE_CHECKING, Any, Union
+from typing import TYPE_CHECKING, Any, Protocol, Union
 
 from .errors import SecretError
 from .observe import make_observer
@@ -29,8 +29,13 @@ if TYPE_CHECKING:
     import openai
 
 CACHE_HEADER = "x-llmdev-cache"
+class HasPromptId(Protocol):
+    @property
+    def id(self) -> str: ...
+
+
 #: Anything with a prompt id: a loaded Prompt, or `name@version` itself.
-PromptRef = Union[str, Any]
+PromptRef = Union[str, HasPromptId]
 
 _client_tags: weakref.WeakKeyDictionary[object, dict[str, str]] = weakref.WeakKeyDictionary()
 _shared_reporters: dict[tuple[str, str], UsageReporter] = {}
@@ -91,7 +96,7 @@ def call_options(
     if merged:
         headers[TAGS_HEADER] = format_tags(merged)
     if prompt is not None:
-        headers[PROMPT_HEADER] = prompt if isinstance(prompt, str) else str(prompt.id)
+        headers[PROMPT_HEADER] = prompt if isinstance(prompt, str) else prompt.id
     return {"extra_headers": headers}
 
 
