@@ -6,7 +6,7 @@ LLMDEV := node dist/cli/main.js
 # Extra flags for the llmdev command behind a target, e.g. `make up ARGS=--no-cache`.
 ARGS ?=
 
-.PHONY: help deps build engine base-images test-tools up down status logs shell doctor demo test scan lint bench clean
+.PHONY: help deps build engine base-images test-tools python-deps test-python up down status logs shell doctor demo test scan lint bench clean
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -32,6 +32,23 @@ base-images: engine ## build node:22-bookworm-slim locally when it is missing an
 
 test-tools: ## what the end-to-end tests need besides the engine (Debian chromium for the browser tests)
 	@bash scripts/provision-test-tools.sh
+
+# The Python client's venv: reinstalled only when its pyproject changes.
+python/.venv/.installed: python/pyproject.toml scripts/python-deps.sh
+	bash scripts/python-deps.sh
+	@touch $@
+
+# tiktoken's vocabularies, written from js-tiktoken's (byte-identical, hash-checked): tiktoken's own
+# download host may be out of reach.
+python/.venv/tiktoken-cache/.written: python/.venv/.installed scripts/tiktoken-cache.ts node_modules/.package-lock.json
+	npx tsx scripts/tiktoken-cache.ts python/.venv/tiktoken-cache
+	@touch $@
+
+python-deps: python/.venv/.installed python/.venv/tiktoken-cache/.written ## the Python client's venv, python/.venv (pip install -e 'python[dev]': pytest, mypy, openai, anthropic)
+
+test-python: python-deps build ## the Python client: mypy --strict and its pytest suite (against a real sidecar process)
+	cd python && .venv/bin/mypy
+	cd python && .venv/bin/python -m pytest
 
 up: build base-images ## build (cached: seconds when nothing changed) and start the workspace and the usage-logger sidecar
 	$(LLMDEV) up $(ARGS)
@@ -59,9 +76,10 @@ demo: up ## run examples/*.ts in the workspace (mock provider without API keys),
 lint: deps ## biome + type-check (sources and tests)
 	npm run lint
 
-test: deps base-images test-tools ## everything CI runs: lint, unit, integration and end-to-end tests on a real engine
+test: deps base-images test-tools python-deps ## everything CI runs: lint, unit, integration, Python and end-to-end tests on a real engine
 	npm run lint
 	npm test
+	$(MAKE) --no-print-directory test-python
 	npm run test:e2e
 	$(MAKE) --no-print-directory scan
 
