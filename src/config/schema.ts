@@ -111,7 +111,7 @@ const pypiRequirement = z
 
 const pythonSchema = section({
   venvVolume: bool(
-    "Keep the project's .venv in a named volume: the container's Python builds it, and a .venv made on the host (other paths, another Python) never clobbers it.",
+    "Keep the project's .venv in a named volume, so a .venv made on the host never clobbers it. Setting workspace.python at all (even to {}) makes a Python workspace: python3 in the image, .venv first on PATH and VS Code's interpreter.",
     true,
   ),
   tools: z.array(pypiRequirement, { error: 'expected a list of PyPI packages' }).default([]).meta({
