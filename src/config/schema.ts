@@ -102,6 +102,27 @@ const projectSchema = z
   )
   .meta({ description: 'The project this workspace is for.' });
 
+/** A PyPI requirement: a name, optional extras and an optional version constraint, e.g. `uv==0.5.4`. */
+const pypiRequirement = z
+  .string({ error: 'expected a PyPI package, e.g. uv or uv==0.5.4' })
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*(\[[A-Za-z0-9._,-]+\])?((==|>=|<=|~=|!=|<|>)[A-Za-z0-9.*+!-]+)?$/, {
+    error: 'expected a PyPI package, e.g. uv or uv==0.5.4',
+  });
+
+const pythonSchema = section({
+  venvVolume: bool(
+    "Keep the project's .venv in a named volume, so a .venv made on the host never clobbers it. Setting workspace.python at all (even to {}) makes a Python workspace: python3 in the image, .venv first on PATH and VS Code's interpreter.",
+    true,
+  ),
+  tools: z.array(pypiRequirement, { error: 'expected a list of PyPI packages' }).default([]).meta({
+    description:
+      'Command-line tools installed from PyPI into the workspace image, on PATH after the .venv (e.g. uv, which `llmdev init` adds when it finds uv.lock).',
+  }),
+}).meta({
+  description:
+    "A Python workspace (unset: none): python3 and venv in the image, the project's .venv first on PATH and VS Code's interpreter, pip and uv trusting network.caCerts.",
+});
+
 const workspaceSchema = section({
   nodeVersion: z
     .string({ error: 'expected a Node.js major version as a string, e.g. "22"' })
@@ -156,6 +177,7 @@ const workspaceSchema = section({
   dockerfile: text(
     "Path (relative to the project) of your own workspace Dockerfile, used instead of llmdev's.",
   ).optional(),
+  python: pythonSchema.optional(),
 }).meta({ description: 'The dev container you work in.' });
 
 const providerSchema = (defaults: { secret: string; baseUrl: string; env: string }, label: string) =>

@@ -32,10 +32,12 @@ export interface StarterOptions {
   /** Written only when false (the default is true). */
   nodeModulesVolume?: boolean | undefined;
   extensions?: string[] | undefined;
+  /** workspace.python, for a Python project. */
+  python?: { tools: string[] } | undefined;
 }
 
 export function starterConfig(options: StarterOptions): string {
-  const { name, postCreateCommand, devcontainerDir, extensions = [] } = options;
+  const { name, postCreateCommand, devcontainerDir, extensions = [], python } = options;
   const doc = new Document({
     project: { name, ...(devcontainerDir === undefined ? {} : { devcontainerDir }) },
     workspace: {
@@ -44,6 +46,7 @@ export function starterConfig(options: StarterOptions): string {
       ...(postCreateCommand === undefined ? {} : { postCreateCommand }),
       ...(options.nodeModulesVolume === false ? { nodeModulesVolume: false } : {}),
       ...(extensions.length > 0 ? { extensions } : {}),
+      ...(python === undefined ? {} : { python: python.tools.length > 0 ? { tools: python.tools } : {} }),
     },
     budgets: [{ name: 'daily', scope: 'total', period: 'day', limitUsd: 5, action: 'block' }],
   });

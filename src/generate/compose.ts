@@ -23,6 +23,9 @@ export const CONFIG_LABEL = 'dev.llmdev.config-sha256';
 
 const USAGE_VOLUME = 'usage-data';
 const NODE_MODULES_VOLUME = 'node-modules';
+const VENV_VOLUME = 'venv';
+/** What a Python workspace (workspace.python) needs from Debian: the interpreter and its venv module. */
+const PYTHON_APT_PACKAGES = ['python3', 'python3-venv'];
 
 /** Compose interpolates `$` everywhere; user-supplied text must reach the container verbatim. */
 const literal = (text: string) => text.replaceAll('$', () => '$$');
@@ -50,6 +53,7 @@ export function composeFile(config: Config, ctx: GenerateContext): GeneratedFile
     volumes: {
       [USAGE_VOLUME]: {},
       ...(config.workspace.nodeModulesVolume ? { [NODE_MODULES_VOLUME]: {} } : {}),
+      ...(config.workspace.python?.venvVolume ? { [VENV_VOLUME]: {} } : {}),
     },
     secrets: topLevelSecrets(config),
   };
@@ -61,11 +65,17 @@ function workspaceService(config: Config, ctx: GenerateContext) {
   const { workspace } = config;
   const root = layoutOf(config).projectRoot;
   const folder = workspaceFolder(config);
+  const aptPackages = [...workspace.aptPackages, ...(workspace.python ? PYTHON_APT_PACKAGES : [])];
   const args = {
     BASE_IMAGE: literal(workspace.baseImage ?? `node:${workspace.nodeVersion}-bookworm-slim`),
-    APT_PACKAGES: workspace.aptPackages.join(' '),
-    // Lets the image create the node_modules mount point owned by the non-root user, so the named
-    // volume starts out writable by it.
+    APT_PACKAGES: [...new Set(aptPackages)].join(' '),
+    ...(workspace.python ? { PYTHON_TOOLS: literal(workspace.python.tools.join(' ')) } : {}),
+    // The extra CA goes into the image's trust store; its checksum (initialize.sh writes it to .env)
+    // makes a changed CA rebuild that layer, which a build secret alone would not.
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: Compose interpolation, set in .devcontainer/.env
+    CA_CERTS_SUM: '${LLMDEV_CA_SUM:-}',
+    // Lets the image create the node_modules and .venv mount points owned by the non-root user, so
+    // the named volumes start out writable by it.
     WORKSPACE_FOLDER: folder,
   };
   const build =
@@ -80,6 +90,7 @@ function workspaceService(config: Config, ctx: GenerateContext) {
     volumes: [
       `${root}:${folder}:cached`,
       ...(workspace.nodeModulesVolume ? [`${NODE_MODULES_VOLUME}:${folder}/node_modules`] : []),
+      ...(workspace.python?.venvVolume ? [`${VENV_VOLUME}:${folder}/.venv`] : []),
     ],
     // The project mount would otherwise carry .secrets/ (provider keys) into the workspace, readable
     // wherever the host user's uid is the container user's: an empty read-only tmpfs hides it.

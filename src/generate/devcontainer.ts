@@ -35,7 +35,7 @@ export function devcontainerFile(config: Config, ctx: GenerateContext): Generate
     forwardPorts: [dashboard, ...forwardPorts],
     portsAttributes: { [dashboard]: { label: 'llmdev dashboard and API', onAutoForward: 'silent' } },
     ...(postCreateCommand === undefined ? {} : { postCreateCommand }),
-    customizations: { vscode: { extensions } },
+    customizations: { vscode: { extensions, ...vscodeSettings(config) } },
     // Codespaces offers to set these; initialize.sh turns them into .secrets/ files for the sidecar.
     secrets: Object.fromEntries(
       providerSecrets(config).map(({ provider, env, secret, direct }) => [
@@ -48,4 +48,10 @@ export function devcontainerFile(config: Config, ctx: GenerateContext): Generate
     ),
   };
   return wholeFile(layout.devcontainerJson, '//', `${JSON.stringify(devcontainer, null, 2)}\n`, ctx);
+}
+
+/** A Python workspace's interpreter is the project's .venv (the image puts it first on PATH too). */
+function vscodeSettings(config: Config) {
+  if (config.workspace.python === undefined) return {};
+  return { settings: { 'python.defaultInterpreterPath': `${workspaceFolder(config)}/.venv/bin/python` } };
 }

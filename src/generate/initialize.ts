@@ -107,8 +107,10 @@ export function initializeFile(config: Config, ctx: GenerateContext): GeneratedF
     "# two checkouts from sharing containers and volumes; the Dev Containers CLI uses Compose's name.",
     `env_file=${shellQuote(layout.composeEnv)}`,
     "clone_id=$(printf '%s' \"$project_dir\" | cksum | cut -d ' ' -f 1)",
-    "printf 'COMPOSE_PROJECT_NAME=%s\\nLLMDEV_UID=%s\\nLLMDEV_GID=%s\\n' \\",
-    `  ${shellQuote(`${config.project.name}-`)}"$clone_id" "$uid" "$gid" > "$env_file.tmp"`,
+    "# The CA bundle's checksum: the workspace image rebuilds its trust store when the CA changes.",
+    'ca_sum=$(cksum < "$ca_bundle" | cut -d \' \' -f 1)',
+    "printf 'COMPOSE_PROJECT_NAME=%s\\nLLMDEV_UID=%s\\nLLMDEV_GID=%s\\nLLMDEV_CA_SUM=%s\\n' \\",
+    `  ${shellQuote(`${config.project.name}-`)}"$clone_id" "$uid" "$gid" "$ca_sum" > "$env_file.tmp"`,
     'install_file "$env_file.tmp" "$env_file" 644',
     '',
   ];

@@ -9,13 +9,14 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseHeader } from './header.js';
 import { devcontainerLayout } from './layout.js';
+import { detectPython, isRequirementsFile, type PythonProject } from './python-detect.js';
 
 export interface ProjectFacts {
   /** Names at the project root. */
   entries: ReadonlySet<string>;
   /** package.json, parsed, when it is there and valid JSON. */
   packageJson?: Record<string, unknown> | undefined;
-  /** Text of the files detection looks into (yarn.lock, pyproject.toml, dev container files), by path. */
+  /** Text of the files detection looks into (yarn.lock, pyproject.toml, requirements files, dev container files), by path. */
   texts: Readonly<Record<string, string>>;
 }
 
@@ -26,13 +27,6 @@ export interface NodeProject {
   /** The lockfile it was recognised by, if any. */
   lockfile: string | undefined;
   install: string;
-}
-
-export interface PythonProject {
-  /** The file its dependencies are declared in. */
-  manifest: 'requirements.txt' | 'pyproject.toml';
-  /** Undefined when pyproject.toml declares no installable project (tool settings only). */
-  install: string | undefined;
 }
 
 export interface ExistingDevcontainer {
@@ -50,9 +44,10 @@ export interface ProjectProfile {
 /** The workspace settings a starter config takes from the profile. */
 export interface StarterWorkspace {
   postCreateCommand: string | undefined;
-  aptPackages: string[];
   nodeModulesVolume: boolean;
   extensions: string[];
+  /** workspace.python: set for a Python project. */
+  python: { tools: string[] } | undefined;
 }
 
 const DEFAULT = devcontainerLayout();
@@ -81,7 +76,7 @@ export const DETECTION_FILES = [
 export async function readProjectFacts(dir: string): Promise<ProjectFacts> {
   const entries = new Set(await readdir(dir).catch(() => []));
   const texts: Record<string, string> = {};
-  for (const path of DETECTION_FILES) {
+  for (const path of [...DETECTION_FILES, ...[...entries].filter(isRequirementsFile)]) {
     const text = await readFile(join(dir, path), 'utf8').catch(() => undefined);
     if (text !== undefined) texts[path] = text;
   }
@@ -151,20 +146,6 @@ function installCommand(
   }
 }
 
-/**
- * A virtualenv in the project's .venv (where editors look for it), filled from requirements.txt,
- * else from pyproject.toml when it declares an installable project.
- */
-function detectPython(facts: ProjectFacts): PythonProject | undefined {
-  const venv = 'python3 -m venv .venv && .venv/bin/pip install';
-  if (facts.entries.has('requirements.txt')) {
-    return { manifest: 'requirements.txt', install: `${venv} -r requirements.txt` };
-  }
-  if (!facts.entries.has('pyproject.toml')) return undefined;
-  const installable = /^\[(project|build-system|tool\.poetry)\]/m.test(facts.texts['pyproject.toml'] ?? '');
-  return { manifest: 'pyproject.toml', install: installable ? `${venv} -e .` : undefined };
-}
-
 function detectDevcontainer(facts: ProjectFacts): ExistingDevcontainer[] {
   const foreign = (path: string) => {
     const text = facts.texts[path];
@@ -194,10 +175,10 @@ export function starterWorkspace(profile: ProjectProfile): StarterWorkspace {
   );
   return {
     postCreateCommand: commands.length > 0 ? commands.join(' && ') : undefined,
-    aptPackages: profile.python ? ['python3', 'python3-venv'] : [],
     // A Python project has no node_modules to keep apart from the host's; a new one may still get one.
     nodeModulesVolume: profile.node !== undefined || profile.python === undefined,
     extensions: profile.python ? ['ms-python.python'] : [],
+    python: profile.python ? { tools: profile.python.tools } : undefined,
   };
 }
 
@@ -213,7 +194,7 @@ export function describeProfile(profile: ProjectProfile): string[] {
   if (python) {
     lines.push(
       python.install
-        ? `Python project (${python.manifest}): python3 in the workspace, a .venv from \`${python.install}\``
+        ? `Python project (${[python.manifest, ...python.locks].join(', ')}): python3 in the workspace, a .venv from \`${python.install}\``
         : `Python project (${python.manifest}, no installable project in it): python3 in the workspace`,
     );
   }

@@ -82,7 +82,7 @@ describe('initialize.sh', () => {
     const uid = isRoot ? 1000 : process.getuid?.();
     const gid = isRoot ? 1000 : process.getgid?.();
     expect(await read(join(dir, '.devcontainer/.env'))).toBe(
-      `COMPOSE_PROJECT_NAME=demo-${await cksum(dir)}\nLLMDEV_UID=${uid}\nLLMDEV_GID=${gid}\n`,
+      `COMPOSE_PROJECT_NAME=demo-${await cksum(dir)}\nLLMDEV_UID=${uid}\nLLMDEV_GID=${gid}\nLLMDEV_CA_SUM=${await cksum('')}\n`,
     );
     expect(await modeOf(join(dir, '.devcontainer/.env'))).toBe(0o644);
   });
@@ -99,6 +99,10 @@ describe('initialize.sh', () => {
     expect(await modeOf(join(dir, '.secrets/openai_api_key'))).toBe(0o600);
     expect(await read(join(dir, '.secrets/anthropic_api_key'))).toBe('');
     expect(await read(join(dir, '.devcontainer/.ca-certs.pem'))).toBe(await read(ca));
+    // The bundle's checksum keys the workspace image's trust-store layer: a new CA rebuilds it.
+    expect(await read(join(dir, '.devcontainer/.env'))).toContain(
+      `\nLLMDEV_CA_SUM=${await cksum(await read(ca))}\n`,
+    );
   });
 
   it('is idempotent: a second run changes nothing and keeps the token', async () => {

@@ -138,18 +138,20 @@ describe('llmdev init in a Node.js project', () => {
 });
 
 describe('llmdev init in a Python project', () => {
-  it('python3 and a .venv from requirements.txt; no node_modules volume', async () => {
+  it('workspace.python and a .venv from requirements.txt; no node_modules volume', async () => {
     await write({ 'requirements.txt': 'openai==1.50.0\n', 'app.py': 'print(1)\n' });
     const result = await init('--yes');
     expect(result.exitCode).toBe(0);
     expect(result.stderr).toContain('detected: Python project (requirements.txt)');
     expect((await config()).workspace).toMatchObject({
-      aptPackages: ['python3', 'python3-venv'],
+      aptPackages: [],
       postCreateCommand: 'python3 -m venv .venv && .venv/bin/pip install -r requirements.txt',
       nodeModulesVolume: false,
       extensions: ['ms-python.python'],
+      python: {},
     });
     const compose = await composeOf();
+    expect(compose.services.workspace?.volumes).toContainEqual(expect.stringMatching(/^venv:.*\/\.venv$/));
     expect(compose.services.workspace?.volumes.some((volume) => volume.includes('node_modules'))).toBe(false);
     expect(compose.volumes).not.toHaveProperty('node-modules');
   });

@@ -43,6 +43,15 @@ describe('starterConfig', () => {
     expect(parseConfig({ text }).workspace.postCreateCommand).toBeUndefined();
   });
 
+  it('a Python project gets workspace.python (its tools only when there are any); others none', () => {
+    const plain = parseConfig({ text: starterConfig({ name: 'demo', python: { tools: [] } }) });
+    expect(plain.workspace.python).toEqual({ venvVolume: true, tools: [] });
+    const uv = starterConfig({ name: 'demo', python: { tools: ['uv'] } });
+    expect(uv).toContain('python:\n    tools:\n      - uv\n');
+    expect(parseConfig({ text: uv }).workspace.python?.tools).toEqual(['uv']);
+    expect(parseConfig({ text: starterConfig({ name: 'demo' }) }).workspace.python).toBeUndefined();
+  });
+
   it('starts with comments saying where settings are described and where keys go', () => {
     const text = starterConfig({ name: 'demo' });
     expect(text.startsWith('# llmdev settings.')).toBe(true);

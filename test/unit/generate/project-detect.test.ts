@@ -53,33 +53,96 @@ describe('detectProject: Node.js', () => {
 });
 
 describe('detectProject: Python', () => {
+  const HASH = `--hash=sha256:${'a'.repeat(64)}`;
+  const venv = 'python3 -m venv .venv';
+
   it('fills a .venv from requirements.txt, else from an installable pyproject.toml', () => {
     expect(detectProject(facts(['requirements.txt', 'pyproject.toml'])).python).toEqual({
       manifest: 'requirements.txt',
-      install: 'python3 -m venv .venv && .venv/bin/pip install -r requirements.txt',
+      locks: [],
+      install: `${venv} && .venv/bin/pip install -r requirements.txt`,
+      tools: [],
     });
     const project = facts(['pyproject.toml'], { texts: { 'pyproject.toml': '[project]\nname = "x"\n' } });
-    expect(detectProject(project).python?.install).toBe(
-      'python3 -m venv .venv && .venv/bin/pip install -e .',
-    );
+    expect(detectProject(project).python?.install).toBe(`${venv} && .venv/bin/pip install -e .`);
   });
 
   it('installs nothing from a pyproject.toml that only configures tools', () => {
     const tools = facts(['pyproject.toml'], {
       texts: { 'pyproject.toml': '[tool.ruff]\nline-length = 100\n' },
     });
-    expect(detectProject(tools).python).toEqual({ manifest: 'pyproject.toml', install: undefined });
+    expect(detectProject(tools).python).toEqual({
+      manifest: 'pyproject.toml',
+      locks: [],
+      install: undefined,
+      tools: [],
+    });
+  });
+
+  it('uv.lock: `uv sync --frozen` into the .venv, with uv in the image', () => {
+    const uv = facts(['pyproject.toml', 'uv.lock', 'requirements.txt'], {
+      texts: { 'pyproject.toml': '[project]\nname = "x"\n' },
+    });
+    expect(detectProject(uv).python).toEqual({
+      manifest: 'requirements.txt',
+      locks: ['uv.lock'],
+      install: `${venv} && uv sync --frozen`,
+      tools: ['uv'],
+    });
+  });
+
+  it('requirements files pinned with hashes: every one of them, with --require-hashes', () => {
+    const hashed = facts(
+      ['pyproject.toml', 'requirements.lock.txt', 'requirements-dev.txt', 'requirements.in'],
+      {
+        texts: {
+          'pyproject.toml': '[project]\nname = "x"\n',
+          'requirements.lock.txt': `openai==3.57.0 \\\n    ${HASH}\n`,
+          'requirements-dev.txt': `pytest==9.2.0 ${HASH}\n`,
+        },
+      },
+    );
+    expect(detectProject(hashed).python).toEqual({
+      manifest: 'pyproject.toml',
+      locks: ['requirements-dev.txt', 'requirements.lock.txt'],
+      install: `${venv} && .venv/bin/pip install --require-hashes -r requirements-dev.txt -r requirements.lock.txt`,
+      tools: [],
+    });
+  });
+
+  it('a buildable project goes on top of its hashed lock without resolving again', () => {
+    const buildable = facts(['pyproject.toml', 'requirements.txt'], {
+      texts: {
+        'pyproject.toml': '[build-system]\nrequires = ["hatchling"]\n',
+        'requirements.txt': `openai==3.57.0 ${HASH}\n`,
+      },
+    });
+    expect(detectProject(buildable).python?.install).toBe(
+      `${venv} && .venv/bin/pip install --require-hashes -r requirements.txt && .venv/bin/pip install --no-deps -e .`,
+    );
+  });
+
+  it('a requirements file without hashes is not a lock', () => {
+    const loose = facts(['requirements.txt', 'requirements-dev.txt'], {
+      texts: { 'requirements-dev.txt': 'pytest\n# --hash=sha256:short\n' },
+    });
+    expect(detectProject(loose).python?.locks).toEqual([]);
   });
 });
 
 describe('starterWorkspace', () => {
-  it('a Python project: python3 and venv packages, no node_modules volume, the Python extension', () => {
+  it('a Python project: workspace.python, no node_modules volume, the Python extension', () => {
     expect(starterWorkspace(detectProject(facts(['requirements.txt'])))).toEqual({
       postCreateCommand: 'python3 -m venv .venv && .venv/bin/pip install -r requirements.txt',
-      aptPackages: ['python3', 'python3-venv'],
       nodeModulesVolume: false,
       extensions: ['ms-python.python'],
+      python: { tools: [] },
     });
+    const uv = starterWorkspace(detectProject(facts(['pyproject.toml', 'uv.lock'])));
+    expect(uv.python).toEqual({ tools: ['uv'] });
+    expect(describeProfile(detectProject(facts(['pyproject.toml', 'uv.lock'])))).toEqual([
+      'Python project (pyproject.toml, uv.lock): python3 in the workspace, a .venv from `python3 -m venv .venv && uv sync --frozen`',
+    ]);
   });
 
   it('both: installs both, keeps the node_modules volume', () => {
@@ -96,9 +159,9 @@ describe('starterWorkspace', () => {
     const profile = detectProject(facts(['README.md']));
     expect(starterWorkspace(profile)).toEqual({
       postCreateCommand: undefined,
-      aptPackages: [],
       nodeModulesVolume: true,
       extensions: [],
+      python: undefined,
     });
     expect(describeProfile(profile)).toEqual([
       'no package.json, pyproject.toml or requirements.txt: nothing to install',

@@ -4,6 +4,7 @@
  * deterministic and carries a correct checksum.
  */
 import { parse as parseYaml } from 'yaml';
+import { parseConfig } from '../../../src/config/load.js';
 import { CA_CERTS_SECRET } from '../../../src/config/schema.js';
 import { COMPOSE_FILE, CONFIG_LABEL } from '../../../src/generate/compose.js';
 import { DEVCONTAINER_FILE } from '../../../src/generate/devcontainer.js';
@@ -150,10 +151,44 @@ describe('compose details', () => {
     const { workspace } = composeOf('defaults').services;
     expect(workspace?.build).toEqual({
       context: '../node_modules/llmdev/docker/workspace',
-      args: { BASE_IMAGE: 'node:22-bookworm-slim', APT_PACKAGES: '', WORKSPACE_FOLDER: '/workspaces/demo' },
+      args: {
+        BASE_IMAGE: 'node:22-bookworm-slim',
+        APT_PACKAGES: '',
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: Compose interpolation
+        CA_CERTS_SUM: '${LLMDEV_CA_SUM:-}',
+        WORKSPACE_FOLDER: '/workspaces/demo',
+      },
       secrets: ['ca_certs'],
     });
     expect(workspace?.volumes).toEqual([
+      '..:/workspaces/demo:cached',
+      'node-modules:/workspaces/demo/node_modules',
+    ]);
+  });
+
+  it('a Python workspace: python3 and venv in the image, its tools, the .venv volume and interpreter', () => {
+    const compose = composeOf('python');
+    expect(compose.services.workspace?.build?.args).toMatchObject({
+      APT_PACKAGES: 'jq python3 python3-venv',
+      PYTHON_TOOLS: 'uv==0.13.9',
+    });
+    expect(compose.services.workspace?.volumes).toEqual([
+      '..:/workspaces/demo:cached',
+      'node-modules:/workspaces/demo/node_modules',
+      'venv:/workspaces/demo/.venv',
+    ]);
+    expect(Object.keys(compose.volumes)).toEqual(['usage-data', 'node-modules', 'venv']);
+    expect(devcontainerOf('python').customizations).toEqual({
+      vscode: {
+        extensions: [],
+        settings: { 'python.defaultInterpreterPath': '/workspaces/demo/.venv/bin/python' },
+      },
+    });
+    expect(devcontainerOf('defaults').customizations).toEqual({ vscode: { extensions: [] } });
+    const text = CONFIG_VARIANTS.python?.replace('python: {', 'python: {venvVolume: false, ') ?? '';
+    const noVolume = generateFiles(parseConfig({ text }), TEST_CONTEXT);
+    const plain = parseYaml(find(noVolume, COMPOSE_FILE).content) as Compose;
+    expect(plain.services.workspace?.volumes).toEqual([
       '..:/workspaces/demo:cached',
       'node-modules:/workspaces/demo/node_modules',
     ]);
