@@ -20,10 +20,13 @@ export interface ProjectContainer {
   ports: PublishedPort[];
   /** When the container last started (ISO), or undefined if never. */
   startedAt: string | undefined;
+  /** The compose files it was created from (the Dev Containers CLI adds overrides of its own). */
+  configFiles: string[];
 }
 
 const PROJECT_LABEL = 'com.docker.compose.project';
 const SERVICE_LABEL = 'com.docker.compose.service';
+const CONFIG_FILES_LABEL = 'com.docker.compose.project.config_files';
 
 export async function projectContainers(docker: Dockerode, project: string): Promise<ProjectContainer[]> {
   try {
@@ -42,6 +45,7 @@ export async function projectContainers(docker: Dockerode, project: string): Pro
         health: info.State.Health?.Status ?? 'none',
         ports: publishedPorts(info.NetworkSettings.Ports ?? {}),
         startedAt: info.State.StartedAt?.startsWith('0001-') ? undefined : info.State.StartedAt,
+        configFiles: (info.Config.Labels?.[CONFIG_FILES_LABEL] ?? '').split(',').filter(Boolean),
       }))
       .sort((a, b) => a.service.localeCompare(b.service));
   } catch (cause) {
