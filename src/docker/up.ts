@@ -1,23 +1,27 @@
 /**
- * `llmdev up`: engine check, generated files, initialize.sh, secrets check, then Compose and the
- * Dev Containers CLI, then waits for the sidecar's health. When the workspace container exists,
- * `docker compose up --build` runs first, with the compose files the container was created from
- * (the CLI's overrides included, so nothing is recreated for want of them): building every time
- * keeps the images in step with the Dockerfiles, the config and llmdev's own sources, and BuildKit's
- * cache makes it about a second when nothing changed. When it does not exist, the images are built
- * and `devcontainer up` creates the containers, exactly as VS Code or Codespaces would. Either way
- * `devcontainer up` then runs the lifecycle commands that are due (lifecycle.ts).
+ * `llmdev up`: engine check, generated files, initialize.sh, secrets check, `docker compose build`
+ * (BuildKit's cache makes it about a second when nothing changed; building every time keeps the
+ * images in step with the Dockerfiles, the config and llmdev's own sources), then `devcontainer up`,
+ * which creates or starts the workspace and runs the lifecycle commands that are due
+ * (lifecycle.ts), then waits for the sidecar's health. A workspace container whose image or
+ * lifecycle commands changed is replaced, so the CLI creates it afresh (it would keep running the
+ * commands it was created with). When the workspace stays, the sidecar is brought up to date with
+ * the compose files the containers were created from (the CLI's overrides included), so nothing is
+ * recreated for want of them.
  */
 import { access } from 'node:fs/promises';
 import type { Config } from '../config/schema.js';
-import { SIDECAR_SERVICE, WORKSPACE_SERVICE } from '../generate/compose.js';
+import { LIFECYCLE_LABEL, lifecycleDigest, SIDECAR_SERVICE, WORKSPACE_SERVICE } from '../generate/compose.js';
 import { type ComposeProject, loadComposeProject, runCompose } from './compose.js';
-import { type ProjectContainer, projectContainers } from './containers.js';
+import { imageId, type ProjectContainer, projectContainers, tagImage } from './containers.js';
 import { assertEngine, connectEngine } from './engine.js';
 import { fetchSidecarHealth, type SidecarHealth, sidecarHostUrl, waitForHealthy } from './health.js';
 import { runLifecycle } from './lifecycle.js';
 import { assertSecretsReady, ensureGenerated, runInitialize } from './prepare.js';
 import { newestSecretChange, servicesWithStaleSecrets } from './secret-mounts.js';
+
+/** The tag of the workspace image the last `llmdev up` built: `<project>-workspace:llmdev-built`. */
+export const BUILT_TAG = 'llmdev-built';
 
 export interface UpOptions {
   dir: string;
@@ -46,17 +50,34 @@ export async function bringUp({ dir, noCache, timeoutMs, say }: UpOptions): Prom
   await assertSecretsReady(dir, config);
   const project = await loadComposeProject(dir);
   const containers = () => projectContainers(docker, project.name);
-  const workspace = (await containers()).find((c) => c.service === WORKSPACE_SERVICE);
-  const files = await composeFilesOf(project, workspace);
-  if (noCache) {
-    say(`llmdev: rebuilding the images of ${project.name} without the build cache`);
-    await runCompose(project, ['build', '--no-cache'], { output: 'progress', files });
+  let workspace = (await containers()).find((c) => c.service === WORKSPACE_SERVICE);
+  // Whether the workspace's Dockerfile or build args changed: Compose's build of it, compared with
+  // the one the last `llmdev up` built (kept under a tag of its own: the CLI builds its image of
+  // the container under Compose's name too).
+  const workspaceImage = `${project.name}-${WORKSPACE_SERVICE}`;
+  const lastBuilt = await imageId(docker, `${workspaceImage}:${BUILT_TAG}`);
+  say(`llmdev: building the images of ${project.name}${noCache ? ' without the build cache' : ''}`);
+  await runCompose(project, ['build', ...(noCache ? ['--no-cache'] : [])], { output: 'progress' });
+  const built = await imageId(docker, workspaceImage);
+  const rebuilt = lastBuilt === undefined || lastBuilt !== built;
+  if (built !== undefined && rebuilt) await tagImage(docker, built, workspaceImage, BUILT_TAG);
+  const changedHooks =
+    workspace !== undefined && workspace.labels[LIFECYCLE_LABEL] !== lifecycleDigest(config);
+  if (workspace && (rebuilt || changedHooks)) {
+    say(
+      `llmdev: the workspace ${changedHooks ? 'lifecycle commands' : 'image'} changed: replacing its container`,
+    );
+    await runCompose(project, ['rm', '--stop', '--force', WORKSPACE_SERVICE], { output: 'progress' });
+    workspace = undefined;
   }
-  say(`llmdev: ${workspace ? 'starting' : 'building'} Compose project ${project.name}`);
-  await runCompose(project, workspace ? ['up', '--detach', '--build', '--remove-orphans'] : ['build'], {
-    output: 'progress',
-    files,
-  });
+  const files = await composeFilesOf(project, workspace);
+  if (workspace) {
+    // The sidecar's image or config may have changed; the workspace container is the CLI's to start.
+    await runCompose(project, ['up', '--detach', '--no-build', '--remove-orphans', SIDECAR_SERVICE], {
+      output: 'progress',
+      files,
+    });
+  }
   const stale = servicesWithStaleSecrets(await containers(), await newestSecretChange(dir, config));
   if (stale.length > 0) {
     say(`llmdev: restarting ${stale.join(', ')}: secret files changed since they started`);
