@@ -50,10 +50,10 @@ test-python: python-deps build ## the Python client: mypy --strict and its pytes
 	cd python && .venv/bin/mypy
 	cd python && .venv/bin/python -m pytest
 
-up: build base-images ## build (cached: seconds when nothing changed) and start the workspace and the usage-logger sidecar
+up: build base-images ## build (cached: seconds when nothing changed), start the workspace and the usage-logger sidecar, run the dev container's lifecycle commands (npm ci once)
 	$(LLMDEV) up $(ARGS)
 
-down: build ## stop and remove the containers (keeps usage data; `make down ARGS=--volumes` drops it)
+down: build ## stop the containers (the next `make up` starts them again; `make down ARGS=--remove` removes them, `ARGS=--volumes` the usage data too)
 	$(LLMDEV) down $(ARGS)
 
 status: build ## containers, health, ports, live/mock providers
@@ -68,7 +68,7 @@ shell: build ## open a shell in the workspace container
 doctor: build ## check the engine, Compose, ports, secrets and disk, each failure with its fix
 	$(LLMDEV) doctor $(ARGS)
 
-demo: up ## run examples/*.ts in the workspace (mock provider without API keys), then show the usage table
+demo: up ## run examples/*.ts in the workspace (mock provider without API keys; `make up` installed their packages), then show the usage table
 	$(LLMDEV) shell -- bash examples/demo.sh
 	$(LLMDEV) usage --since 1h
 	$(LLMDEV) usage --since 1h --by prompt

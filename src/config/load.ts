@@ -27,7 +27,7 @@ export interface ConfigText {
   env?: Record<string, string | undefined>;
 }
 
-const HINT = 'Fix the values above; every setting is described under "Configuration" in README.md.';
+const HINT = 'Fix the values above; every setting is described in the llmdev docs: docs/configuration.md.';
 
 /** Validates config text plus overrides. Pure: throws ConfigError, never anything else. */
 export function parseConfig({ text, file = CONFIG_FILE, dotenv, env = {} }: ConfigText): Config {

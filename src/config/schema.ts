@@ -1,5 +1,5 @@
 /**
- * The one schema for llmdev.config.yaml: types, defaults, validation messages and the README's
+ * The one schema for llmdev.config.yaml: types, defaults, validation messages and the docs'
  * config reference all come from here. Each message is phrased to follow "path: " and precede
  * ", got <value>", e.g. `budgets[0].limitUsd: expected a positive number, got "five"`.
  */
@@ -123,6 +123,16 @@ const pythonSchema = section({
     "A Python workspace (unset: none): python3 and venv in the image, the project's .venv first on PATH and VS Code's interpreter, pip and uv trusting network.caCerts.",
 });
 
+/** The dev container lifecycle commands that run in the workspace container, in the order they run. */
+export const CONTAINER_HOOKS = [
+  'onCreateCommand',
+  'updateContentCommand',
+  'postCreateCommand',
+  'postStartCommand',
+  'postAttachCommand',
+] as const;
+export type ContainerHook = (typeof CONTAINER_HOOKS)[number];
+
 const workspaceSchema = section({
   nodeVersion: z
     .string({ error: 'expected a Node.js major version as a string, e.g. "22"' })
@@ -139,7 +149,19 @@ const workspaceSchema = section({
     )
     .default([])
     .meta({ description: 'Extra Debian packages installed in the workspace image.' }),
-  postCreateCommand: text('Command run once after the workspace container is created.').optional(),
+  onCreateCommand: text(
+    'Command run once when the workspace container is created, before updateContentCommand (devcontainer.json).',
+  ).optional(),
+  updateContentCommand: text(
+    'Command run once per container after onCreateCommand, when the source tree is in place (devcontainer.json).',
+  ).optional(),
+  postCreateCommand: text(
+    'Command run once per workspace container, after it is created (e.g. `npm ci`); not again on a restart.',
+  ).optional(),
+  postStartCommand: text('Command run every time the workspace container starts.').optional(),
+  postAttachCommand: text(
+    'Command run each time a tool attaches: `llmdev up`, `devcontainer up`, VS Code.',
+  ).optional(),
   forwardPorts: z
     .array(portNumber(), { error: 'expected a list of port numbers' })
     .default([])

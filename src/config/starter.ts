@@ -52,7 +52,7 @@ export function starterConfig(options: StarterOptions): string {
   });
   doc.commentBefore =
     ' llmdev settings. `llmdev generate` turns them into .devcontainer/ (rerun it after editing) and the\n' +
-    ' usage-logger sidecar reads them. Every setting is described in the llmdev README ("Configuration").\n' +
+    ' usage-logger sidecar reads them. Every setting is described in the llmdev docs: docs/configuration.md.\n' +
     ' API keys never go here: `llmdev secrets set openai_api_key`.';
   const root = doc.contents;
   const budgets = isMap(root)

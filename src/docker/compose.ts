@@ -72,15 +72,17 @@ export interface ComposeRunOptions {
   output?: 'inherit' | 'progress' | 'pipe';
   /** Extra environment for Compose's interpolation. */
   env?: Record<string, string>;
+  /** The compose files (default: the project's one); see composeFilesOf in containers.ts. */
+  files?: readonly string[];
 }
 
 /** Runs `docker compose <args>` for the project; throws ToolError on failure. */
 export async function runCompose(
   project: ComposeProject,
   args: readonly string[],
-  { output = 'pipe', env = {} }: ComposeRunOptions = {},
+  { output = 'pipe', env = {}, files = [project.file] }: ComposeRunOptions = {},
 ): Promise<string> {
-  const argv = ['compose', '-p', project.name, '-f', project.file, ...args];
+  const argv = ['compose', '-p', project.name, ...files.flatMap((file) => ['-f', file]), ...args];
   const result = await execa('docker', argv, {
     cwd: project.dir,
     env,

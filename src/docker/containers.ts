@@ -20,10 +20,14 @@ export interface ProjectContainer {
   ports: PublishedPort[];
   /** When the container last started (ISO), or undefined if never. */
   startedAt: string | undefined;
+  /** The compose files it was created from (the Dev Containers CLI adds overrides of its own). */
+  configFiles: string[];
+  labels: Record<string, string>;
 }
 
 const PROJECT_LABEL = 'com.docker.compose.project';
 const SERVICE_LABEL = 'com.docker.compose.service';
+const CONFIG_FILES_LABEL = 'com.docker.compose.project.config_files';
 
 export async function projectContainers(docker: Dockerode, project: string): Promise<ProjectContainer[]> {
   try {
@@ -42,8 +46,29 @@ export async function projectContainers(docker: Dockerode, project: string): Pro
         health: info.State.Health?.Status ?? 'none',
         ports: publishedPorts(info.NetworkSettings.Ports ?? {}),
         startedAt: info.State.StartedAt?.startsWith('0001-') ? undefined : info.State.StartedAt,
+        configFiles: (info.Config.Labels?.[CONFIG_FILES_LABEL] ?? '').split(',').filter(Boolean),
+        labels: info.Config.Labels ?? {},
       }))
       .sort((a, b) => a.service.localeCompare(b.service));
+  } catch (cause) {
+    throw engineError(cause);
+  }
+}
+
+/** The id of a local image, or undefined when there is none by that name. */
+export async function imageId(docker: Dockerode, name: string): Promise<string | undefined> {
+  try {
+    return (await docker.getImage(name).inspect()).Id;
+  } catch (cause) {
+    if ((cause as { statusCode?: number }).statusCode === 404) return undefined;
+    throw engineError(cause);
+  }
+}
+
+/** Gives a local image a second name (`repo:tag`). */
+export async function tagImage(docker: Dockerode, image: string, repo: string, tag: string): Promise<void> {
+  try {
+    await docker.getImage(image).tag({ repo, tag });
   } catch (cause) {
     throw engineError(cause);
   }

@@ -52,3 +52,21 @@ export class SidecarError extends LlmdevError {}
 
 /** Invalid command-line input: flags, arguments or values. */
 export class UsageError extends LlmdevError {}
+
+/** A dev container lifecycle command (onCreate, postCreate, postStart...) that failed in the workspace. */
+export class LifecycleError extends LlmdevError {
+  readonly command: string;
+  readonly exitCode: number | undefined;
+  readonly lastLines: readonly string[];
+
+  constructor(
+    message: string,
+    failure: { command: string; exitCode: number | undefined; lastLines: readonly string[] },
+    details: ErrorDetails = {},
+  ) {
+    super(message, details);
+    this.command = failure.command;
+    this.exitCode = failure.exitCode;
+    this.lastLines = failure.lastLines;
+  }
+}

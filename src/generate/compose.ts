@@ -5,7 +5,7 @@
  */
 import { posix } from 'node:path';
 import { Document } from 'yaml';
-import { CA_CERTS_SECRET, type Config } from '../config/schema.js';
+import { CA_CERTS_SECRET, CONTAINER_HOOKS, type Config } from '../config/schema.js';
 import { SIDECAR_SERVICE } from '../config/services.js';
 import { shortSha256, wholeFile } from './header.js';
 import { devcontainerLayout, layoutOf } from './layout.js';
@@ -20,6 +20,16 @@ export { SIDECAR_SERVICE };
 export const SIDECAR_CONFIG_PATH = '/etc/llmdev/llmdev.config.yaml';
 /** Label holding a checksum of the validated config: a config change recreates the sidecar. */
 export const CONFIG_LABEL = 'dev.llmdev.config-sha256';
+/**
+ * Label holding a checksum of the workspace's lifecycle commands. The Dev Containers CLI bakes
+ * them into the container it creates (its metadata label) and keeps running those: when they
+ * change, `llmdev up` replaces the workspace container, as VS Code's "Rebuild Container" would.
+ */
+export const LIFECYCLE_LABEL = 'dev.llmdev.lifecycle-sha256';
+
+export function lifecycleDigest(config: Config): string {
+  return shortSha256(JSON.stringify(CONTAINER_HOOKS.map((hook) => config.workspace[hook] ?? null)));
+}
 
 const USAGE_VOLUME = 'usage-data';
 const NODE_MODULES_VOLUME = 'node-modules';
@@ -97,6 +107,7 @@ function workspaceService(config: Config, ctx: GenerateContext) {
     tmpfs: [`${folder}/${SECRETS_DIR}:ro,size=4k`],
     secrets: workspaceSecrets(config),
     depends_on: { [SIDECAR_SERVICE]: { condition: 'service_healthy' } },
+    labels: { [LIFECYCLE_LABEL]: lifecycleDigest(config) },
   };
 }
 

@@ -1,7 +1,8 @@
 /**
- * The README's configuration reference, generated from the schema (its JSON Schema form): one
- * table per section with each setting's path, type, default, environment variable and description.
- * `npm run docs` writes it into README.md; a unit test fails when README.md is stale.
+ * The configuration reference (docs/configuration.md), generated from the schema (its JSON Schema
+ * form): one table per section, under a heading of its own (a link target such as
+ * docs/configuration.md#budgets), with each setting's path, type, default, environment variable and
+ * description. `npm run docs` writes it; a unit test fails when the page is stale.
  */
 import { z } from 'zod';
 import { envSettings } from '../config/env-overrides.js';
@@ -109,7 +110,7 @@ export function configReference(): string {
   for (const [section, node] of Object.entries(root.properties ?? {})) {
     const rows: Row[] = [];
     collect(node, section, root.required?.includes(section) ?? false, env, rows);
-    out.push('', `### \`${section}\``, '');
+    out.push('', `## \`${section}\``, '');
     if (node.description) out.push(html(node.description), '');
     const cells = rows.map((row) => [row.path, row.type, row.default, row.env, row.description].map(cell));
     out.push(...markdownTable(['Setting', 'Type', 'Default', 'Environment', 'Description'], cells));

@@ -2,7 +2,7 @@
  * .devcontainer/devcontainer.json (JSONC, so it carries the header comment): a compose-based dev
  * container whose main service is the workspace; the sidecar starts with it.
  */
-import type { Config } from '../config/schema.js';
+import { CONTAINER_HOOKS, type Config } from '../config/schema.js';
 import { SIDECAR_SERVICE, WORKSPACE_SERVICE, workspaceFolder } from './compose.js';
 import { wholeFile } from './header.js';
 import { devcontainerLayout, layoutOf } from './layout.js';
@@ -17,10 +17,20 @@ const KEY_PAGES = {
   anthropic: { label: 'Anthropic', url: 'https://console.anthropic.com/settings/keys' },
 } as const;
 
+/** The user the lifecycle commands and `llmdev shell` run as (the image's `node`, uid 1000). */
+export const REMOTE_USER = 'node';
+
 export function devcontainerFile(config: Config, ctx: GenerateContext): GeneratedFile {
   const layout = layoutOf(config);
   const dashboard = `${SIDECAR_SERVICE}:${config.sidecar.port}`;
-  const { postCreateCommand, forwardPorts, extensions } = config.workspace;
+  const { forwardPorts, extensions } = config.workspace;
+  // Run by whichever door opens the workspace (the Dev Containers CLI behind `llmdev up` too).
+  const hooks = Object.fromEntries(
+    CONTAINER_HOOKS.flatMap((hook) => {
+      const command = config.workspace[hook];
+      return command === undefined ? [] : [[hook, command]];
+    }),
+  );
   const devcontainer = {
     name: config.project.name,
     dockerComposeFile: ['compose.yaml'],
@@ -31,10 +41,10 @@ export function devcontainerFile(config: Config, ctx: GenerateContext): Generate
     // Prepares secrets and .devcontainer/.env on the host before Compose runs; it runs where
     // Codespaces secrets are visible as environment variables. (`\${...}`: a devcontainer.json variable.)
     initializeCommand: ['sh', `\${localWorkspaceFolder}/${layout.initialize}`],
-    remoteUser: 'node',
+    remoteUser: REMOTE_USER,
     forwardPorts: [dashboard, ...forwardPorts],
     portsAttributes: { [dashboard]: { label: 'llmdev dashboard and API', onAutoForward: 'silent' } },
-    ...(postCreateCommand === undefined ? {} : { postCreateCommand }),
+    ...hooks,
     customizations: { vscode: { extensions, ...vscodeSettings(config) } },
     // Codespaces offers to set these; initialize.sh turns them into .secrets/ files for the sidecar.
     secrets: Object.fromEntries(

@@ -33,7 +33,7 @@ export function refuseEdited(plans: readonly FilePlan[], force: boolean): void {
   throw new FileError(
     `${edited.length === 1 ? 'a generated file was' : `${edited.length} generated files were`} changed by hand, so nothing was written:\n${files}`,
     {
-      hint: 'Put the change in llmdev.config.yaml instead (every setting is in README.md under "Configuration"); keep a copy of your edits if you need them, then rerun with --force to overwrite.',
+      hint: 'Put the change in llmdev.config.yaml instead (every setting is in the llmdev docs: docs/configuration.md); keep a copy of your edits if you need them, then rerun with --force to overwrite.',
     },
   );
 }

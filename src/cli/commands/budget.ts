@@ -34,7 +34,9 @@ export function budgetCommand(): Command {
       const answer = (await response.json()) as BudgetsAnswer;
       if (flags.json) emitJson(answer);
       else if (answer.budgets.length === 0) {
-        say('No budgets configured. Add some under `budgets:` in llmdev.config.yaml (see the README).');
+        say(
+          'No budgets configured. Add some under `budgets:` in llmdev.config.yaml (see the llmdev docs: docs/guardrails.md).',
+        );
       } else emit(formatBudgets(answer.budgets));
     });
 }

@@ -15,12 +15,17 @@ export function shellCommand(): Command {
     )
     .option('--dir <dir>', 'project folder (where llmdev.config.yaml is)', '.')
     .action(async (command: string[], flags: ShellFlags) => {
-      const [{ connectComposeProject, runCompose }, { loadConfig }, { WORKSPACE_SERVICE, workspaceFolder }] =
-        await Promise.all([
-          import('../../docker/compose.js'),
-          import('../../config/load.js'),
-          import('../../generate/compose.js'),
-        ]);
+      const [
+        { connectComposeProject, runCompose },
+        { loadConfig },
+        { WORKSPACE_SERVICE, workspaceFolder },
+        { REMOTE_USER },
+      ] = await Promise.all([
+        import('../../docker/compose.js'),
+        import('../../config/load.js'),
+        import('../../generate/compose.js'),
+        import('../../generate/devcontainer.js'),
+      ]);
       const dir = resolve(flags.dir);
       const { config } = await loadConfig({ dir });
       const project = await connectComposeProject(dir);
@@ -35,7 +40,7 @@ export function shellCommand(): Command {
           'exec',
           ...(tty ? [] : ['-T']),
           '-u',
-          'node',
+          REMOTE_USER,
           '-w',
           workspaceFolder(config),
           WORKSPACE_SERVICE,

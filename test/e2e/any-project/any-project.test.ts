@@ -1,8 +1,9 @@
 /**
  * llmdev where users are: a fresh folder with a small Node project of its own, a `npm pack` of this
  * repository installed into it, and then exactly the commands of README.md's "Use it in your
- * project" section (read from it): init, `devcontainer up`, the stock OpenAI (plain and streaming)
- * and Anthropic SDKs run with `devcontainer exec` (mock provider: no keys), `llmdev usage`, and
+ * project" section (read from it): init, `npx llmdev up` (which runs the postCreateCommand init
+ * chose, `npm install`, in the workspace), the stock OpenAI (plain and streaming) and Anthropic SDKs
+ * from what it installed, run with `llmdev shell` (mock provider: no keys), `llmdev usage`, and
  * `llmdev down --volumes`, which must leave no container, network or volume behind. Then the same
  * folder again: the warm start reuses the usage-logger image (same id) instead of rebuilding it.
  *
@@ -161,8 +162,8 @@ async function runReadme(label: string): Promise<Map<string, Step>> {
     const step = await run(asTested(command));
     steps.set(command, step);
     figures[`${label}: ${command.split(' ').slice(0, 5).join(' ')}`] = `${step.seconds.toFixed(1)} s`;
-    if (/cli up /.test(command)) await checkUp(step);
-    if (/cli exec /.test(command)) checkCalls(step);
+    if (/llmdev up$/.test(command)) await checkUp(step);
+    if (/llmdev shell /.test(command)) checkCalls(step);
     if (/llmdev usage$/.test(command)) await checkUsage(step);
     if (/llmdev down --volumes$/.test(command)) {
       expect(await leftBehind(composeName)).toEqual([]);
@@ -174,17 +175,14 @@ async function runReadme(label: string): Promise<Map<string, Step>> {
 let composeName: string;
 
 async function checkUp(step: Step): Promise<void> {
-  const outcome = JSON.parse(step.stdout.trim().split('\n').at(-1) ?? '{}') as {
-    outcome: string;
-    composeProjectName: string;
-  };
-  expect(outcome.outcome).toBe('success');
-  composeName = outcome.composeProjectName;
-  expect(composeName).toBe((await loadComposeProject(dir)).name);
+  expect(step.stderr).toMatch(/is up in .*usage-logger healthy/);
+  // postCreateCommand (npm install, from `llmdev init`): each run starts with new containers.
+  expect(step.stderr).toContain('Running the postCreateCommand');
+  composeName = (await loadComposeProject(dir)).name;
   // The provider keys never reach the workspace: not mounted, not in its environment, and the
   // project's .secrets/ is hidden there.
   const inside = await run(
-    'npx --yes @devcontainers/cli exec --workspace-folder . sh -c "ls -A /run/secrets; echo ---; ls -A .secrets; echo ---; env"',
+    'npx llmdev shell -- sh -c "ls -A /run/secrets; echo ---; ls -A .secrets; echo ---; env"',
   );
   const [mounted, hidden, env] = inside.stdout.split('---\n');
   expect(mounted?.trim().split('\n').sort()).toEqual(['ca_certs', 'llmdev_token']);

@@ -124,9 +124,9 @@ describe('the Dev Containers CLI', () => {
     ]);
   });
 
-  it('`llmdev down` stops what the Dev Containers CLI started, leaving no containers or networks', async () => {
+  it('`llmdev down --remove` removes what the Dev Containers CLI started, leaving no containers or networks', async () => {
     const name = await project.composeName();
-    expectSuccess(await project.cli(['down']));
+    expectSuccess(await project.cli(['down', '--remove']));
     expect(await leftovers(name)).toEqual([]);
   });
 });

@@ -2,7 +2,7 @@
  * `llmdev up` on a real engine, from a clean state: the workspace and the sidecar come up healthy,
  * the stock SDKs inside the workspace call through the sidecar (mock without keys, then live
  * against a fake provider on the host with real-looking keys), the records carry the right tokens
- * and cost, the provider keys appear nowhere they must not, and `llmdev down` leaves nothing.
+ * and cost, the provider keys appear nowhere they must not, and `llmdev down --remove` leaves nothing.
  */
 import { randomBytes } from 'node:crypto';
 import { jest } from '@jest/globals';
@@ -314,9 +314,9 @@ describe('llmdev up on a real engine', () => {
     for (const value of [...KEYS, token]) expect(logs.stdout + logs.stderr).not.toContain(value);
   });
 
-  it('`llmdev down` leaves no containers or networks; `down --volumes` also drops the usage data', async () => {
+  it('`llmdev down --remove` leaves no containers or networks; `down --volumes` also drops the usage data', async () => {
     const name = await project.composeName();
-    const down = await project.cli(['down']);
+    const down = await project.cli(['down', '--remove']);
     expect(down.exitCode).toBe(0);
     expect(await leftovers(name)).toEqual([]);
     const volumes = async () =>

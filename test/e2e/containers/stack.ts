@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { stringify } from 'yaml';
 import { type ComposeProject, loadComposeProject } from '../../../src/docker/compose.js';
+import { BUILT_TAG } from '../../../src/docker/up.js';
 import { PACKAGE_ROOT } from '../../../src/meta/index.js';
 import { scanImageArchive } from '../../../src/secrets/scan/images.js';
 import type { Match, ScanRules } from '../../../src/secrets/scan/matcher.js';
@@ -111,7 +112,7 @@ export async function createProject(
 }
 
 /**
- * Containers, network, volumes and the project's own workspace image. Not `down --rmi local`: it
+ * Containers, network, volumes and the project's own workspace images. Not `down --rmi local`: it
  * also removes the shared llmdev-usage-logger:<version> image that the next project reuses.
  */
 export async function removeComposeProject(project: ComposeProject): Promise<void> {
@@ -122,7 +123,9 @@ export async function removeComposeProject(project: ComposeProject): Promise<voi
       reject: false,
     },
   );
-  await execa('docker', ['rmi', `${project.name}-workspace`], { reject: false });
+  await execa('docker', ['rmi', `${project.name}-workspace`, `${project.name}-workspace:${BUILT_TAG}`], {
+    reject: false,
+  });
 }
 
 /**

@@ -13,7 +13,7 @@ function messageOf(text: string, extra: { env?: Record<string, string>; dotenv?:
     parseConfig({ text, ...extra });
   } catch (error) {
     expect(error).toBeInstanceOf(ConfigError);
-    expect((error as ConfigError).hint).toMatch(/README/);
+    expect((error as ConfigError).hint).toMatch(/docs\/configuration\.md/);
     return (error as ConfigError).message;
   }
   throw new Error('expected the config to be rejected');

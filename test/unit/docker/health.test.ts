@@ -1,17 +1,10 @@
 import type { ProjectContainer } from '../../../src/docker/containers.js';
 import { publishedPorts } from '../../../src/docker/containers.js';
 import { sidecarHostUrl } from '../../../src/docker/health.js';
+import { projectContainer } from '../../fixtures/project-container.js';
 
-const sidecar = (ports: ProjectContainer['ports']): ProjectContainer => ({
-  id: 'x',
-  name: 'x',
-  service: 'usage-logger',
-  image: 'img',
-  state: 'running',
-  health: 'healthy',
-  ports,
-  startedAt: undefined,
-});
+const sidecar = (ports: ProjectContainer['ports']): ProjectContainer =>
+  projectContainer({ service: 'usage-logger', health: 'healthy', ports });
 
 describe('publishedPorts', () => {
   it('flattens the engine port map, skipping unpublished ports', () => {

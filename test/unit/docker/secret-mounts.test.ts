@@ -1,17 +1,10 @@
 import { parseConfig } from '../../../src/config/load.js';
 import type { ProjectContainer } from '../../../src/docker/containers.js';
 import { secretFilesByService, servicesWithStaleSecrets } from '../../../src/docker/secret-mounts.js';
+import { projectContainer } from '../../fixtures/project-container.js';
 
-const container = (service: string, startedAt: string | undefined, state = 'running'): ProjectContainer => ({
-  id: service,
-  name: service,
-  service,
-  image: 'img',
-  state,
-  health: 'none',
-  ports: [],
-  startedAt,
-});
+const container = (service: string, startedAt: string | undefined, state = 'running'): ProjectContainer =>
+  projectContainer({ id: service, name: service, service, state, startedAt });
 
 describe('servicesWithStaleSecrets', () => {
   const started = '2026-01-01T10:00:00.000000000Z';
