@@ -38,9 +38,11 @@ export async function readTeamPassword(team: TeamConfig, secretsDir: string): Pr
 }
 
 export function createTeamPool(team: TeamConfig, password: string, options: TeamPoolOptions = {}): TeamPool {
+  // pg lets the connection string's (absent) password win over a `password` option: put it in the URL.
+  const withPassword = new URL(team.url);
+  withPassword.password = encodeURIComponent(password);
   const pool = new pg.Pool({
-    connectionString: team.url,
-    password,
+    connectionString: withPassword.toString(),
     max: options.max ?? 4,
     connectionTimeoutMillis: options.connectTimeoutMs ?? 5_000,
     idleTimeoutMillis: 30_000,
