@@ -131,6 +131,9 @@ export async function migrateTeam(
   const client = await pool.connect().catch((error: unknown) => {
     throw teamError(error, team);
   });
+  // A checked-out client whose server goes away emits 'error'; the failing query reports it.
+  const ignore = () => undefined;
+  client.on('error', ignore);
   try {
     await client.query('BEGIN');
     await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY]);
@@ -170,6 +173,7 @@ export async function migrateTeam(
       },
     );
   } finally {
+    client.off('error', ignore);
     client.release();
   }
 }
