@@ -140,9 +140,9 @@ function sidecarService(config: Config, ctx: GenerateContext) {
     environment: {
       NODE_EXTRA_CA_CERTS: `${RUN_SECRETS}/${CA_CERTS_SECRET}`,
       // Team mode without team.member: initialize.sh puts `git config user.email` in .devcontainer/.env.
-      // biome-ignore lint/suspicious/noTemplateCurlyInString: Compose interpolation
       ...(config.team && config.team.member === undefined
-        ? { LLMDEV_TEAM_MEMBER: '${LLMDEV_TEAM_MEMBER}' }
+        ? // biome-ignore lint/suspicious/noTemplateCurlyInString: Compose interpolation
+          { LLMDEV_TEAM_MEMBER: '${LLMDEV_TEAM_MEMBER}' }
         : {}),
     },
     // Loopback only: the API and dashboard must not be reachable from the network. The variable

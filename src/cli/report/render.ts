@@ -209,7 +209,9 @@ export function describeReport(report: UsageReport, now: Date): string {
   const source =
     report.source.kind === 'api'
       ? `from the sidecar at ${report.source.location}`
-      : `read from ${report.source.location}`;
+      : report.source.kind === 'team'
+        ? `from the team database ${report.source.location}`
+        : `read from ${report.source.location}`;
   return `llmdev usage: ${from} → ${to} UTC${by}; ${source}`;
 }
 

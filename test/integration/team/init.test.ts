@@ -5,6 +5,7 @@ import type { TeamConfig } from '../../../src/config/schema.js';
 import { applyTeamInit, teamInitScript, teamNames } from '../../../src/team/admin.js';
 import { createTeamPool } from '../../../src/team/connect.js';
 import { teamSchemaVersion } from '../../../src/team/migrations.js';
+import { teamSummary } from '../../../src/team/report.js';
 import {
   type PrivatePostgres,
   SUPERUSER,
@@ -46,6 +47,13 @@ it('creates the database, a least-privilege role and the schema; applying twice 
          estimated, tags, params)
        VALUES ('r1', 'a@example.com', now(), 'openai', 'm', '/v1/chat/completions', false, 'proxy', 1, 1, 0, 0, 0, 0, 200, false, '{}', '{}')`,
     );
+    const byMember = await teamSummary(member, { groupBy: 'member' });
+    expect(byMember.totals.requests).toBe(1);
+    expect(byMember.groups).toEqual([
+      expect.objectContaining({ key: 'a@example.com', requests: 1, inputTokens: 1 }),
+    ]);
+    const byDay = await teamSummary(member, { groupBy: 'day', since: '2000-01-01T00:00:00Z' });
+    expect(byDay.groups[0]?.key).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     await expect(member.query('DELETE FROM team_usage_records')).rejects.toMatchObject({ code: '42501' });
     await expect(member.query('UPDATE team_usage_records SET cost_usd = 0')).rejects.toMatchObject({
       code: '42501',
