@@ -168,7 +168,9 @@ export function createReplicator(options: ReplicatorOptions): Replicator {
 
   const fail = async (error: unknown) => {
     const hint = (error as { hint?: string }).hint;
-    const message = error instanceof Error ? error.message : String(error);
+    const raw = error instanceof Error ? error.message : String(error);
+    // Connection errors arrive explained (TeamError, naming the server); query errors do not.
+    const message = raw.startsWith(options.server) ? raw : `${options.server}: ${raw}`;
     if (state !== 'unreachable' || lastError?.message !== message) {
       log.warn('team database unavailable: records stay queued locally and are sent when it answers', {
         error: message,
