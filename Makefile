@@ -30,7 +30,7 @@ engine: ## make sure a Docker engine with Compose v2 answers (installs and start
 base-images: engine ## build node:22-bookworm-slim locally when it is missing and no registry answers (offline)
 	@bash scripts/build-base-images.sh
 
-test-tools: ## what the end-to-end tests need besides the engine (Debian chromium for the browser tests)
+test-tools: ## what the tests need besides the engine (Debian chromium for the browser tests, postgresql for team mode)
 	@bash scripts/provision-test-tools.sh
 
 # The Python client's venv: reinstalled only when its pyproject changes.

@@ -12,6 +12,7 @@ import { secretsCommand } from './commands/secrets.js';
 import { shellCommand } from './commands/shell.js';
 import { sidecarCommand } from './commands/sidecar.js';
 import { statusCommand } from './commands/status.js';
+import { teamCommand } from './commands/team.js';
 import { upCommand } from './commands/up.js';
 import { upgradeCommand } from './commands/upgrade.js';
 import { usageCommand } from './commands/usage.js';
@@ -37,6 +38,7 @@ export function buildProgram(): Command {
   program.addCommand(secretsCommand());
   program.addCommand(usageCommand());
   program.addCommand(replayCommand());
+  program.addCommand(teamCommand());
   program.addCommand(budgetCommand());
   return program;
 }

@@ -417,6 +417,64 @@ const networkSchema = section({
   }),
 }).meta({ description: 'Network settings.' });
 
+/** A postgres:// URL; the password is a secret file (team.passwordSecret), never part of the URL. */
+const postgresUrl = z
+  .string({ error: 'expected a postgres:// URL' })
+  .superRefine((value, ctx) => {
+    let url: URL;
+    try {
+      url = new URL(value);
+    } catch {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'expected a postgres:// URL, e.g. postgres://llmdev@db.example.com:5432/llmdev',
+      });
+      return;
+    }
+    if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
+      ctx.addIssue({ code: 'custom', message: 'expected a postgres:// or postgresql:// URL' });
+    } else if (url.password !== '') {
+      ctx.addIssue({
+        code: 'custom',
+        message:
+          'contains a password: remove it from the URL and put it in .secrets/<team.passwordSecret> (`llmdev secrets set postgres_password`)',
+      });
+    } else if (url.username === '') {
+      ctx.addIssue({ code: 'custom', message: 'names no user: write it as postgres://USER@HOST/DATABASE' });
+    }
+  })
+  .meta({
+    description:
+      "The team's PostgreSQL: postgres://USER@HOST:PORT/DATABASE, without a password (add ?sslmode=require for a managed server).",
+  });
+
+/**
+ * Team mode (src/team): the usage log shared on PostgreSQL. Budgets for the whole team
+ * (team.budgets, team.whenUnreachable) are defined beside these keys.
+ */
+const teamSchema = section({
+  url: postgresUrl,
+  passwordSecret: secretNameSchema.default('postgres_password').meta({
+    description:
+      'Secret holding the PostgreSQL password: .secrets/<name> on the host, /run/secrets/<name> in the sidecar.',
+  }),
+  member: z
+    .string({ error: 'expected your identity, e.g. an email address' })
+    .min(1, { error: 'expected your identity, e.g. an email address' })
+    .max(256, { error: 'expected at most 256 characters' })
+    .optional()
+    .meta({
+      description:
+        "Who you are in the team's reports; unset: `git config user.email` on the host (passed to the sidecar as LLMDEV_TEAM_MEMBER).",
+    }),
+  shareBodies: bool(
+    'Also copy stored request bodies to the team database, where other members can read them; off: bodies never leave your machine.',
+    false,
+  ),
+}).meta({
+  description: "Team mode: every record is also written to the team's PostgreSQL (unset: local only).",
+});
+
 export const configSchema = section({
   project: projectSchema,
   workspace: workspaceSchema.prefault({}),
@@ -430,6 +488,7 @@ export const configSchema = section({
   cache: cacheSchema.prefault({}),
   telemetry: telemetrySchema.prefault({}),
   network: networkSchema.prefault({}),
+  team: teamSchema.optional(),
 })
   .superRefine((config, ctx) => {
     // Each secret is its own file; two settings naming one file would hand a key to the wrong holder.
@@ -446,6 +505,15 @@ export const configSchema = section({
       }
       owners.set(name, `providers.${provider}.secret`);
     }
+    const teamSecret = config.team?.passwordSecret;
+    const teamSecretOwner = teamSecret === undefined ? undefined : owners.get(teamSecret);
+    if (teamSecretOwner) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['team', 'passwordSecret'],
+        message: `"${teamSecret}" is already the secret of ${teamSecretOwner}; give each secret its own name`,
+      });
+    }
   })
   .meta({ description: 'llmdev.config.yaml' });
 
@@ -454,6 +522,7 @@ export type ConfigInput = z.input<typeof configSchema>;
 export type ProviderName = keyof Config['providers'];
 export type ProviderConfig = Config['providers'][ProviderName];
 export type Budget = Config['budgets'][number];
+export type TeamConfig = NonNullable<Config['team']>;
 export type PriceOverride = z.output<typeof priceOverrideSchema>;
 
 export const PROVIDER_NAMES = ['openai', 'anthropic'] as const satisfies readonly ProviderName[];

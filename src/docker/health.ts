@@ -9,6 +9,14 @@ export interface SidecarHealth {
   database?: string;
   /** e.g. `{openai: "live (https://api.openai.com)", anthropic: "mock (no key)"}`. */
   providers?: Record<string, string>;
+  /** Team mode's replication (src/team/replicator.ts ReplicationStatus). */
+  team?: {
+    state: string;
+    server: string;
+    backlog: number;
+    oldestPending: string | null;
+    lastError: { message: string; hint?: string } | null;
+  };
 }
 
 export interface WaitOptions {

@@ -38,5 +38,16 @@ export function describeStatus(status: StackStatus): string[] {
   for (const [provider, mode] of Object.entries(health?.providers ?? {})) {
     lines.push(`  ${provider.padEnd(14)} ${mode}`);
   }
+  const team = health?.team;
+  if (team) {
+    const pending = team.oldestPending ? `, oldest since ${team.oldestPending}` : '';
+    lines.push(
+      `  ${'team database'.padEnd(14)} ${team.state} (${team.server}), backlog ${team.backlog}${pending}`,
+    );
+    if (team.lastError)
+      lines.push(
+        `  ${''.padEnd(14)} ${team.lastError.message}${team.lastError.hint ? `: ${team.lastError.hint}` : ''}`,
+      );
+  }
   return lines;
 }

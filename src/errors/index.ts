@@ -50,6 +50,9 @@ export class FileError extends LlmdevError {}
 /** The sidecar cannot be reached, or answered with an error. */
 export class SidecarError extends LlmdevError {}
 
+/** The team's PostgreSQL (team mode) cannot be reached, refused the login, or lacks the schema. */
+export class TeamError extends LlmdevError {}
+
 /** Invalid command-line input: flags, arguments or values. */
 export class UsageError extends LlmdevError {}
 

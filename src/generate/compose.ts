@@ -160,7 +160,14 @@ function sidecarService(config: Config, ctx: GenerateContext) {
     tmpfs: ['/tmp'],
     cap_drop: ['ALL'],
     security_opt: ['no-new-privileges:true'],
-    environment: { NODE_EXTRA_CA_CERTS: `${RUN_SECRETS}/${CA_CERTS_SECRET}` },
+    environment: {
+      NODE_EXTRA_CA_CERTS: `${RUN_SECRETS}/${CA_CERTS_SECRET}`,
+      // Team mode without team.member: initialize.sh puts `git config user.email` in .devcontainer/.env.
+      ...(config.team && config.team.member === undefined
+        ? // biome-ignore lint/suspicious/noTemplateCurlyInString: Compose interpolation
+          { LLMDEV_TEAM_MEMBER: '${LLMDEV_TEAM_MEMBER}' }
+        : {}),
+    },
     // Loopback only: the API and dashboard must not be reachable from the network. The variable
     // lets a second checkout pick another port without editing generated files.
     ports: [`127.0.0.1:\${LLMDEV_SIDECAR_HOST_PORT:-${sidecar.hostPort}}:${port}`],

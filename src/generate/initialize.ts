@@ -34,7 +34,12 @@ export function initializeFile(config: Config, ctx: GenerateContext): GeneratedF
   const secretsDir = SECRETS_DIR;
   const token = `${secretsDir}/${config.sidecar.tokenSecret}`;
   const providers = providerSecrets(config);
-  const secretFiles = [token, ...providers.map((p) => `${secretsDir}/${p.secret}`)];
+  const teamSecret = config.team ? `${secretsDir}/${config.team.passwordSecret}` : undefined;
+  const secretFiles = [
+    token,
+    ...providers.map((p) => `${secretsDir}/${p.secret}`),
+    ...(teamSecret ? [teamSecret] : []),
+  ];
   const lines = [
     '#!/bin/sh',
     '# Prepares the host before Compose starts: secret files under .secrets/, the extra CA bundle and',
@@ -78,6 +83,16 @@ export function initializeFile(config: Config, ctx: GenerateContext): GeneratedF
     '  key=',
     '}',
     ...providers.map((p) => `provider_key ${shellQuote(`${secretsDir}/${p.secret}`)} ${shellQuote(p.env)}`),
+    ...(teamSecret
+      ? [
+          '# Team mode: the PostgreSQL password. Compose needs the file; empty, the sidecar logs locally',
+          '# only and says what is missing until it holds the password.',
+          `if [ ! -e ${shellQuote(teamSecret)} ]; then`,
+          `  : > ${shellQuote(teamSecret)}`,
+          `  say ${shellQuote(`created ${teamSecret} empty: put the team database password in it (llmdev secrets set ${config.team?.passwordSecret})`)}`,
+          'fi',
+        ]
+      : []),
     `chmod 600 ${secretFiles.map(shellQuote).join(' ')}`,
     '',
     '# Extra CA bundle (TLS-inspecting proxies) for builds and containers; an empty file when none.',
@@ -111,6 +126,17 @@ export function initializeFile(config: Config, ctx: GenerateContext): GeneratedF
     'ca_sum=$(cksum < "$ca_bundle" | cut -d \' \' -f 1)',
     "printf 'COMPOSE_PROJECT_NAME=%s\\nLLMDEV_UID=%s\\nLLMDEV_GID=%s\\nLLMDEV_CA_SUM=%s\\n' \\",
     `  ${shellQuote(`${config.project.name}-`)}"$clone_id" "$uid" "$gid" "$ca_sum" > "$env_file.tmp"`,
+    ...(config.team && config.team.member === undefined
+      ? [
+          '# Team mode: who you are in the team reports, from git on the host (the sidecar has no git).',
+          'member=$(git config user.email 2>/dev/null || true)',
+          'if [ -z "$member" ]; then',
+          `  say "team mode: set team.member in ${ctx.configFile} or run: git config --global user.email you@example.com"`,
+          '  exit 1',
+          'fi',
+          `printf 'LLMDEV_TEAM_MEMBER=%s\\n' "$member" >> "$env_file.tmp"`,
+        ]
+      : []),
     'install_file "$env_file.tmp" "$env_file" 644',
     '',
   ];

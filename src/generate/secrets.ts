@@ -30,12 +30,24 @@ export function workspaceSecrets(config: Config): string[] {
   return [config.sidecar.tokenSecret, ...direct.map((p) => p.secret), CA_CERTS_SECRET];
 }
 
+/** The team database password (team mode only): the sidecar's alone. */
+const teamSecrets = (config: Config): string[] => (config.team ? [config.team.passwordSecret] : []);
+
 /** Secrets the usage-logger container sees. */
 export function sidecarSecrets(config: Config): string[] {
-  return [config.sidecar.tokenSecret, ...providerSecrets(config).map((p) => p.secret), CA_CERTS_SECRET];
+  return [
+    config.sidecar.tokenSecret,
+    ...providerSecrets(config).map((p) => p.secret),
+    ...teamSecrets(config),
+    CA_CERTS_SECRET,
+  ];
 }
 
 /** Host files of the secrets under .secrets/, token first. */
 export function hostSecretNames(config: Config): string[] {
-  return [config.sidecar.tokenSecret, ...providerSecrets(config).map((p) => p.secret)];
+  return [
+    config.sidecar.tokenSecret,
+    ...providerSecrets(config).map((p) => p.secret),
+    ...teamSecrets(config),
+  ];
 }

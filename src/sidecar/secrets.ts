@@ -3,11 +3,11 @@
  * clients must present, and one API key per provider. Re-read on SIGHUP so keys rotate without a
  * restart. Values never leave this module except to the auth check and the upstream request.
  */
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Config, ProviderName } from '../config/schema.js';
 import { PROVIDER_NAMES } from '../config/schema.js';
 import { SecretError } from '../errors/index.js';
+import { readSecretFile } from '../secrets/read.js';
 
 /** A guessable token would make the sidecar an open proxy for the real keys. */
 const MIN_TOKEN_LENGTH = 16;
@@ -37,20 +37,6 @@ export async function readSidecarSecrets(config: Config, secretsDir: string): Pr
     providerKeys[name] = key ? key : null;
   }
   return { token, providerKeys };
-}
-
-/** The trimmed contents, or undefined when the file does not exist. */
-async function readSecretFile(path: string): Promise<string | undefined> {
-  try {
-    return (await readFile(path, 'utf8')).trim();
-  } catch (cause) {
-    const code = (cause as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return undefined;
-    throw new SecretError(`${path}: cannot read the secret file (${code})`, {
-      hint: 'The sidecar runs as your user id (LLMDEV_UID): make the file readable by it (chmod 600, owned by you).',
-      cause,
-    });
-  }
 }
 
 /** Every secret value, for log redaction. */

@@ -36,6 +36,7 @@ import { readSidecarSecrets, type SidecarSecrets, secretValues } from './secrets
 import { openUsageStore, type UsageStore } from './store/index.js';
 import { createJsonlMirror } from './store/jsonl-mirror.js';
 import { retentionCutoff } from './store/retention.js';
+import { startTeamMode, type TeamMode } from './team.js';
 import { startTelemetry } from './telemetry/index.js';
 import { createCommitObservers } from './telemetry/observers.js';
 
@@ -48,6 +49,8 @@ export interface SidecarOptions {
   guards?: readonly Guard[];
   now?: () => Date;
   newId?: () => string;
+  /** Team replication retry delays after a failure (tests shorten them). */
+  teamRetryMs?: { min: number; max: number };
   /** How long `close()` waits for in-flight calls before cutting them (default 8 s: `docker stop` kills after 10). */
   drainTimeoutMs?: number;
 }
@@ -57,6 +60,8 @@ export interface Sidecar {
   store: UsageStore;
   log: Logger;
   providers(): ProviderStates;
+  /** Team mode's replication (null without `team:`). */
+  team: TeamMode | null;
   /** Each budget's spent, reserved and remaining now (GET /v1/budgets). */
   budgets(): BudgetStatus[];
   listen(port: number, host: string): Promise<AddressInfo>;
@@ -74,8 +79,9 @@ export async function createSidecar(options: SidecarOptions): Promise<Sidecar> {
   let secrets: SidecarSecrets = await readSidecarSecrets(config, secretsDir);
   let providers = resolveProviders(config, secrets);
   let tokenDigest = digestToken(secrets.token);
-  const log =
-    options.log ?? createLogger({ level: config.sidecar.logLevel, secrets: () => secretValues(secrets) });
+  let team: TeamMode | null = null;
+  const allSecrets = () => [...secretValues(secrets), ...(team?.secrets() ?? [])];
+  const log = options.log ?? createLogger({ level: config.sidecar.logLevel, secrets: allSecrets });
   let knownSecrets = secretValues(secrets); // redaction runs on every stored string: not rebuilt per call
   const redactText = (text: string) => redact(text, knownSecrets);
 
@@ -83,6 +89,13 @@ export async function createSidecar(options: SidecarOptions): Promise<Sidecar> {
     redact: redactText,
     onListenerError: (error) => log.error('after-commit listener failed', { error }),
     onCheckpointError: (message) => log.error('WAL checkpoint failed', { error: message }),
+  });
+  team = startTeamMode({
+    config,
+    store,
+    secretsDir,
+    log,
+    ...(options.teamRetryMs ? { retryMs: options.teamRetryMs } : {}),
   });
   if (config.sidecar.jsonlMirror) {
     const mirror = createJsonlMirror(dataDir, (error) => log.error('JSONL mirror write failed', { error }));
@@ -115,6 +128,7 @@ export async function createSidecar(options: SidecarOptions): Promise<Sidecar> {
     observers,
     budgets: () => guardrails.budgets.statuses(),
     cacheStats: () => guardrails.cache.stats(),
+    ...(team ? { team: () => (team as TeamMode).replicator.status() } : {}),
   });
   const dashboard = createDashboard({ queries: store.queries, now, auth: apiAuth });
   observers.add(dashboard.publish);
@@ -205,7 +219,11 @@ export async function createSidecar(options: SidecarOptions): Promise<Sidecar> {
       method: 'GET',
       path: '/healthz',
       format: 'openai',
-      handler: healthHandler({ databaseOk: store.check, providers: () => describeProviders(providers) }),
+      handler: healthHandler({
+        databaseOk: store.check,
+        providers: () => describeProviders(providers),
+        team: team ? () => (team as TeamMode).replicator.status() : undefined,
+      }),
     },
   ];
   routes.push(...dashboard.routes, ...telemetry.routes);
@@ -234,6 +252,7 @@ export async function createSidecar(options: SidecarOptions): Promise<Sidecar> {
     server,
     store,
     log,
+    team,
     providers: () => providers,
     budgets: () => guardrails.budgets.statuses(),
     listen: (port, host) =>
@@ -273,6 +292,7 @@ export async function createSidecar(options: SidecarOptions): Promise<Sidecar> {
       server.closeAllConnections();
       await closed;
       upstream.close();
+      await team?.replicator.close();
       await store.close();
       observers.drain();
       await telemetry.close();

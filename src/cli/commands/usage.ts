@@ -12,7 +12,8 @@ import { emit, emitJson, say } from '../output.js';
 interface UsageFlags {
   since: string;
   until?: string;
-  by: GroupBy;
+  by: GroupBy | 'member';
+  team?: boolean;
   json?: boolean;
   csv?: boolean;
   db?: string;
@@ -24,7 +25,14 @@ export function usageCommand(): Command {
     .description('LLM calls, tokens and cost by model, provider, day, tag or prompt version')
     .option('--since <when>', 'start: a duration back from now (24h, 7d, 30d) or a UTC date or time', '30d')
     .option('--until <when>', 'end (exclusive), in the same forms; default: now')
-    .addOption(new Option('--by <group>', 'one row per').choices(GROUP_BYS).default('model'))
+    .addOption(
+      new Option('--by <group>', 'one row per (member: with --team)')
+        .choices([...GROUP_BYS, 'member'])
+        .default('model'),
+    )
+    .addOption(
+      new Option('--team', "the whole team's usage, from the team's PostgreSQL (team mode)").conflicts('db'),
+    )
     .addOption(new Option('--json', 'JSON on stdout').conflicts('csv'))
     .option('--csv', 'CSV on stdout')
     .option('--db <file>', 'read this usage.db directly (read-only) instead of asking the sidecar')
@@ -48,7 +56,15 @@ export function usageCommand(): Command {
         until: flags.until === undefined ? undefined : bound('--until', flags.until),
         groupBy: flags.by,
       };
-      const report = await loadUsageReport(query, { dir: resolve(flags.dir), db: flags.db, say });
+      if (flags.by === 'member' && !flags.team) {
+        throw new UsageError('--by member needs --team', { hint: 'Run `llmdev usage --team --by member`.' });
+      }
+      const report = flags.team
+        ? await (await import('../report/team-source.js')).reportFromTeam(resolve(flags.dir), query)
+        : await loadUsageReport(
+            { ...query, groupBy: flags.by as GroupBy },
+            { dir: resolve(flags.dir), db: flags.db, say },
+          );
       say(render.describeReport(report, now));
       if (flags.json) emitJson(render.reportJson(report));
       else if (flags.csv) process.stdout.write(render.renderCsv(report));

@@ -6,9 +6,12 @@
  */
 import type { GroupBy, UsageGroup, UsageTotals } from '../../sidecar/store/queries.js';
 
+/** What rows a report has: the local log's groupings, and `member` for the team's (`--team`). */
+export type ReportGroupBy = GroupBy | 'member';
+
 export interface ReportSource {
-  /** `api`: the sidecar's usage API; `database`: usage.db read directly (sidecar down, or --db). */
-  kind: 'api' | 'database';
+  /** `api`: the sidecar's usage API; `database`: usage.db read directly (sidecar down, or --db); `team`: the team's PostgreSQL. */
+  kind: 'api' | 'database' | 'team';
   /** The sidecar URL, or the database file (or where it was copied from). */
   location: string;
 }
@@ -18,12 +21,13 @@ export interface UsageReport {
   /** ISO-8601 UTC bounds; null: open. */
   since: string | null;
   until: string | null;
-  groupBy: GroupBy | null;
+  groupBy: ReportGroupBy | null;
   totals: UsageTotals;
   groups: UsageGroup[];
 }
 
-const KEY_HEADERS: Record<GroupBy, string> = {
+const KEY_HEADERS: Record<ReportGroupBy, string> = {
+  member: 'MEMBER',
   model: 'MODEL',
   provider: 'PROVIDER',
   day: 'DAY (UTC)',
@@ -31,7 +35,8 @@ const KEY_HEADERS: Record<GroupBy, string> = {
   prompt: 'PROMPT',
 };
 
-const NO_KEY: Record<GroupBy, string> = {
+const NO_KEY: Record<ReportGroupBy, string> = {
+  member: '(none)',
   model: '(no model)',
   provider: '(none)',
   day: '(none)',
@@ -204,7 +209,9 @@ export function describeReport(report: UsageReport, now: Date): string {
   const source =
     report.source.kind === 'api'
       ? `from the sidecar at ${report.source.location}`
-      : `read from ${report.source.location}`;
+      : report.source.kind === 'team'
+        ? `from the team database ${report.source.location}`
+        : `read from ${report.source.location}`;
   return `llmdev usage: ${from} → ${to} UTC${by}; ${source}`;
 }
 

@@ -110,6 +110,19 @@ export const MIGRATIONS: readonly Migration[] = [
     description: 'hourly rollup for the summary',
     sql: HOURLY_ROLLUP_SQL,
   },
+  {
+    version: 6,
+    description: 'team replication outbox',
+    sql: `
+      -- Records not yet in the team's PostgreSQL (team mode, src/sidecar/store/outbox.ts). A trigger,
+      -- present only in team mode, fills it in the transaction that stores the record, so "stored
+      -- locally" implies "queued for the team" whatever process or thread writes.
+      CREATE TABLE team_outbox (
+        seq INTEGER PRIMARY KEY,
+        record_id TEXT NOT NULL
+      );
+    `,
+  },
 ];
 
 export function migrate(db: Database, file: string, migrations: readonly Migration[] = MIGRATIONS): number {

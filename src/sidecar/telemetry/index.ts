@@ -6,7 +6,7 @@
 import type { Config } from '../../config/schema.js';
 import type { Route } from '../http/router.js';
 import type { Logger } from '../log.js';
-import type { BudgetGaugeSource, CacheStats } from './metrics.js';
+import type { BudgetGaugeSource, CacheStats, TeamGaugeSource } from './metrics.js';
 import type { CommitObservers } from './observers.js';
 
 export interface TelemetryOptions {
@@ -15,6 +15,7 @@ export interface TelemetryOptions {
   observers: CommitObservers;
   budgets?: () => readonly BudgetGaugeSource[];
   cacheStats?: () => CacheStats;
+  team?: () => TeamGaugeSource;
 }
 
 export interface Telemetry {
@@ -31,6 +32,7 @@ export async function startTelemetry(options: TelemetryOptions): Promise<Telemet
     const metrics = createMetrics({
       ...(options.budgets ? { budgets: options.budgets } : {}),
       ...(options.cacheStats ? { cacheStats: options.cacheStats } : {}),
+      ...(options.team ? { team: options.team } : {}),
     });
     observers.add((records) => metrics.observe(records));
     routes.push({ method: 'GET', path: '/metrics', format: 'openai', handler: metrics.handler });

@@ -28,6 +28,15 @@ export interface CacheStats {
   misses: number;
 }
 
+/** Team mode's replication, as GET /healthz shows it. */
+export interface TeamGaugeSource {
+  state: 'connecting' | 'ok' | 'unreachable';
+  backlog: number;
+  replicated: number;
+  expired: number;
+  rejected: number;
+}
+
 export interface MetricsOptions {
   /** Distinct model label values before the rest share `__other__`. */
   maxModels?: number;
@@ -35,6 +44,8 @@ export interface MetricsOptions {
   budgets?: () => readonly BudgetGaugeSource[];
   /** The response cache's size now; read on each scrape. */
   cacheStats?: () => CacheStats;
+  /** Team replication now; read on each scrape. */
+  team?: () => TeamGaugeSource;
 }
 
 export interface SidecarMetrics {
@@ -119,6 +130,7 @@ export function createMetrics(options: MetricsOptions = {}): SidecarMetrics {
   });
   if (options.budgets) budgetGauges(registers, options.budgets);
   if (options.cacheStats) cacheGauges(registers, options.cacheStats);
+  if (options.team) teamGauges(registers, options.team);
 
   /**
    * Counters are summed per batch in plain objects first and passed to prom-client once per label
@@ -262,4 +274,48 @@ function cacheGauges(registers: Registry[], stats: () => CacheStats): void {
       this.inc(stats().misses);
     },
   });
+}
+
+function teamGauges(registers: Registry[], team: () => TeamGaugeSource): void {
+  new Gauge({
+    name: 'llmdev_team_backlog_records',
+    help: "Usage records stored locally and not yet replicated to the team's PostgreSQL.",
+    registers,
+    collect() {
+      this.set(team().backlog);
+    },
+  });
+  new Gauge({
+    name: 'llmdev_team_database_up',
+    help: "1 when the last replication to the team's PostgreSQL succeeded, 0 while it fails.",
+    registers,
+    collect() {
+      this.set(team().state === 'ok' ? 1 : 0);
+    },
+  });
+  const counter = (name: string, help: string, field: 'replicated' | 'expired' | 'rejected') =>
+    new Counter({
+      name,
+      help,
+      registers,
+      collect() {
+        this.reset();
+        this.inc(team()[field]);
+      },
+    });
+  counter(
+    'llmdev_team_replicated_records_total',
+    "Usage records sent to the team's PostgreSQL.",
+    'replicated',
+  );
+  counter(
+    'llmdev_team_expired_records_total',
+    'Queued records that retention deleted locally before they reached the team database.',
+    'expired',
+  );
+  counter(
+    'llmdev_team_rejected_records_total',
+    'Records the team database refused as data (kept in the local log only).',
+    'rejected',
+  );
 }

@@ -35,7 +35,7 @@ describe('config reference', () => {
     const tables = configReference()
       .split('\n\n')
       .filter((part) => part.startsWith('|'));
-    expect(tables).toHaveLength(10);
+    expect(tables).toHaveLength(11);
     for (const table of tables) {
       const widths = new Set(
         table

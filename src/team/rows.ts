@@ -1,0 +1,144 @@
+/** UsageRecord <-> team_usage_records row (PostgreSQL). Pure. */
+import type { Provider, RecordSource, RequestParams, UsageRecord } from '../usage/record.js';
+
+export interface TeamRow {
+  id: string;
+  member: string;
+  ts: string;
+  provider: string;
+  model: string;
+  response_model: string | null;
+  endpoint: string;
+  stream: boolean;
+  source: string;
+  input_tokens: number;
+  output_tokens: number;
+  cached_input_tokens: number;
+  cache_write_tokens: number;
+  cache_write_1h_tokens: number;
+  reasoning_tokens: number;
+  cost_usd: number | null;
+  saved_usd: number | null;
+  pricing_source: string | null;
+  latency_ms: number | null;
+  ttfb_ms: number | null;
+  status: number;
+  error: string | null;
+  estimated: boolean;
+  tags: Record<string, string>;
+  prompt_name: string | null;
+  prompt_version: string | null;
+  params: RequestParams;
+  system_fingerprint: string | null;
+  upstream_request_id: string | null;
+}
+
+export const TEAM_COLUMNS = [
+  'id',
+  'member',
+  'ts',
+  'provider',
+  'model',
+  'response_model',
+  'endpoint',
+  'stream',
+  'source',
+  'input_tokens',
+  'output_tokens',
+  'cached_input_tokens',
+  'cache_write_tokens',
+  'cache_write_1h_tokens',
+  'reasoning_tokens',
+  'cost_usd',
+  'saved_usd',
+  'pricing_source',
+  'latency_ms',
+  'ttfb_ms',
+  'status',
+  'error',
+  'estimated',
+  'tags',
+  'prompt_name',
+  'prompt_version',
+  'params',
+  'system_fingerprint',
+  'upstream_request_id',
+] as const satisfies readonly (keyof TeamRow)[];
+
+/** PostgreSQL text cannot hold NUL; a record must never be refused for one. */
+export const withoutNul = (text: string) => (text.includes('\0') ? text.replaceAll('\0', '') : text);
+const nullable = (text: string | null) => (text === null ? null : withoutNul(text));
+
+export function toTeamRow(record: UsageRecord, member: string): TeamRow {
+  const { usage } = record;
+  return {
+    id: record.id,
+    member,
+    ts: record.ts,
+    provider: record.provider,
+    model: withoutNul(record.model),
+    response_model: nullable(record.responseModel),
+    endpoint: withoutNul(record.endpoint),
+    stream: record.stream,
+    source: record.source,
+    input_tokens: usage.inputTokens,
+    output_tokens: usage.outputTokens,
+    cached_input_tokens: usage.cachedInputTokens,
+    cache_write_tokens: usage.cacheWriteTokens,
+    cache_write_1h_tokens: usage.cacheWrite1hTokens,
+    reasoning_tokens: usage.reasoningTokens,
+    cost_usd: record.costUsd,
+    saved_usd: record.savedUsd,
+    pricing_source: record.pricingSource,
+    latency_ms: record.latencyMs,
+    ttfb_ms: record.ttfbMs,
+    status: record.status,
+    error: nullable(record.error),
+    estimated: record.estimated,
+    tags: record.tags,
+    prompt_name: nullable(record.promptName),
+    prompt_version: nullable(record.promptVersion),
+    params: record.params,
+    system_fingerprint: nullable(record.systemFingerprint),
+    upstream_request_id: nullable(record.upstreamRequestId),
+  };
+}
+
+/** A row as pg returns it: bigint columns as strings, timestamptz as Date. */
+export type TeamRowRead = Omit<TeamRow, 'ts'> & { ts: Date | string };
+
+export function fromTeamRow(row: TeamRowRead): UsageRecord & { member: string } {
+  return {
+    id: row.id,
+    member: row.member,
+    ts: row.ts instanceof Date ? row.ts.toISOString() : row.ts,
+    provider: row.provider as Provider,
+    model: row.model,
+    endpoint: row.endpoint,
+    stream: row.stream,
+    source: row.source as RecordSource,
+    usage: {
+      inputTokens: Number(row.input_tokens),
+      outputTokens: Number(row.output_tokens),
+      cachedInputTokens: Number(row.cached_input_tokens),
+      cacheWriteTokens: Number(row.cache_write_tokens),
+      cacheWrite1hTokens: Number(row.cache_write_1h_tokens),
+      reasoningTokens: Number(row.reasoning_tokens),
+    },
+    costUsd: row.cost_usd,
+    savedUsd: row.saved_usd,
+    pricingSource: row.pricing_source,
+    latencyMs: row.latency_ms,
+    ttfbMs: row.ttfb_ms,
+    status: row.status,
+    error: row.error,
+    estimated: row.estimated,
+    tags: row.tags,
+    promptName: row.prompt_name,
+    promptVersion: row.prompt_version,
+    params: row.params,
+    systemFingerprint: row.system_fingerprint,
+    upstreamRequestId: row.upstream_request_id,
+    responseModel: row.response_model,
+  };
+}
