@@ -283,7 +283,9 @@ const teamBudgetSchema = section({
 });
 
 /** A team budget's `name`, else `scope:match:period` (`member:each:day`: every member's own limit). */
-export function teamBudgetName(budget: Pick<z.output<typeof teamBudgetSchema>, 'name' | 'scope' | 'match' | 'period'>): string {
+export function teamBudgetName(
+  budget: Pick<z.output<typeof teamBudgetSchema>, 'name' | 'scope' | 'match' | 'period'>,
+): string {
   if (budget.name !== undefined) return budget.name;
   const match = budget.scope === 'team' ? [] : [budget.match ?? 'each'];
   return [budget.scope, ...match, budget.period].join(':');
@@ -310,9 +312,9 @@ const teamBudgetSettings = {
     })
     .default([])
     .meta({
-    description:
-      "Spend limits shared by every member's sidecar, enforced in the team's Postgres before a call is forwarded.",
-  }),
+      description:
+        "Spend limits shared by every member's sidecar, enforced in the team's Postgres before a call is forwarded.",
+    }),
   whenUnreachable: z
     .enum(['fail-closed', 'local-cap'], { error: 'expected fail-closed or local-cap' })
     .default('fail-closed')

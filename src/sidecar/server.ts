@@ -34,6 +34,7 @@ import { readSidecarSecrets, type SidecarSecrets, secretValues } from './secrets
 import { openUsageStore, type UsageStore } from './store/index.js';
 import { createJsonlMirror } from './store/jsonl-mirror.js';
 import { retentionCutoff } from './store/retention.js';
+import { startTeamBudgets } from './team-budgets.js';
 import { startTelemetry } from './telemetry/index.js';
 import { createCommitObservers } from './telemetry/observers.js';
 
@@ -72,8 +73,13 @@ export async function createSidecar(options: SidecarOptions): Promise<Sidecar> {
   let secrets: SidecarSecrets = await readSidecarSecrets(config, secretsDir);
   let providers = resolveProviders(config, secrets);
   let tokenDigest = digestToken(secrets.token);
+  let teamPassword: string[] = [];
   const log =
-    options.log ?? createLogger({ level: config.sidecar.logLevel, secrets: () => secretValues(secrets) });
+    options.log ??
+    createLogger({
+      level: config.sidecar.logLevel,
+      secrets: () => [...secretValues(secrets), ...teamPassword],
+    });
   const redactText = (text: string) => redact(text, secretValues(secrets));
 
   const store = openUsageStore(dataDir, {
@@ -91,6 +97,9 @@ export async function createSidecar(options: SidecarOptions): Promise<Sidecar> {
   const pricer = createPricer(config.pricing.overrides);
   // Budgets (spend loaded from usage.db), rate limit, loop detection, output cap, response cache.
   const guardrails = createGuardrails({ config, store, pricer, log, now });
+  // Team budgets on the team's Postgres (with team.budgets): after the local ones, which cost no round trip.
+  const teamBudgets = await startTeamBudgets({ config, secretsDir, store, pricer, log, now });
+  if (teamBudgets) teamPassword = [teamBudgets.password];
   const upstream = createUpstreamClient();
 
   const tokenFile = `/run/secrets/${config.sidecar.tokenSecret}`;
@@ -136,7 +145,7 @@ export async function createSidecar(options: SidecarOptions): Promise<Sidecar> {
     upstream,
     writer: store.writer,
     price: pricer.price,
-    guards: options.guards ?? guardrails.guards,
+    guards: options.guards ?? [...guardrails.guards, ...(teamBudgets ? [teamBudgets.guard] : [])],
     log,
     newId,
     now,
@@ -268,6 +277,7 @@ export async function createSidecar(options: SidecarOptions): Promise<Sidecar> {
       server.closeAllConnections();
       await closed;
       upstream.close();
+      await teamBudgets?.close(2000);
       await store.close();
       observers.drain();
       await telemetry.close();

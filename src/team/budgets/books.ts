@@ -62,7 +62,11 @@ export class TeamBooks {
     return this.#leaseSeconds;
   }
 
-  async reserve(callId: string, windows: readonly BookedWindow[], amountUsd: number): Promise<WindowFigures[]> {
+  async reserve(
+    callId: string,
+    windows: readonly BookedWindow[],
+    amountUsd: number,
+  ): Promise<WindowFigures[]> {
     const { rows } = await this.#run<FigureRow>(
       'SELECT * FROM team_budget_reserve($1, $2, $3, $4, $5, $6, $7, $8, $9)',
       [

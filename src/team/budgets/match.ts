@@ -43,13 +43,23 @@ export function teamBudgetMatches(budget: TeamBudget, subject: TeamSubject): boo
 }
 
 /** The windows a call made at `atMs` is booked in (Postgres locks them in its own key order). */
-export function teamWindows(budgets: readonly TeamBudget[], subject: TeamSubject, atMs: number): TeamWindow[] {
+export function teamWindows(
+  budgets: readonly TeamBudget[],
+  subject: TeamSubject,
+  atMs: number,
+): TeamWindow[] {
   const windows: TeamWindow[] = [];
   for (const [index, budget] of budgets.entries()) {
     if (!teamBudgetMatches(budget, subject)) continue;
     const { start, end } = periodWindow(budget.period, atMs);
     const perMember = budget.scope === 'member' && budget.match === undefined;
-    windows.push({ index, budget: teamBudgetName(budget), subject: perMember ? subject.member : '', start, end });
+    windows.push({
+      index,
+      budget: teamBudgetName(budget),
+      subject: perMember ? subject.member : '',
+      start,
+      end,
+    });
   }
   return windows;
 }

@@ -2,7 +2,7 @@
  * The Postgres schema of team budgets: one row per budget window (spent and reserved USD), the
  * reservations of calls in flight (each with a lease its sidecar renews), and the settled call ids
  * (so a retried settlement counts once). Reserve and settle are SQL functions, so each is one round
- * trip and one transaction. Idempotent: every statement can run again on a migrated database.
+ * trip and one transaction.
  */
 
 /** How much a figure may exceed a limit by float residue of the caller's sums (as in the local books). */
@@ -20,7 +20,7 @@ export const TEAM_BUDGETS_MIGRATION = {
     { table: 'team_budget_settlements', privileges: ['SELECT', 'INSERT', 'DELETE'] },
   ],
   sql: `
-CREATE TABLE IF NOT EXISTS team_budget_windows (
+CREATE TABLE team_budget_windows (
   budget       text        NOT NULL,
   subject      text        NOT NULL,
   window_start timestamptz NOT NULL,
@@ -28,7 +28,7 @@ CREATE TABLE IF NOT EXISTS team_budget_windows (
   reserved_usd numeric     NOT NULL DEFAULT 0,
   PRIMARY KEY (budget, subject, window_start)
 );
-CREATE TABLE IF NOT EXISTS team_budget_reservations (
+CREATE TABLE team_budget_reservations (
   call_id      text        NOT NULL,
   budget       text        NOT NULL,
   subject      text        NOT NULL,
@@ -38,14 +38,14 @@ CREATE TABLE IF NOT EXISTS team_budget_reservations (
   expires_at   timestamptz NOT NULL,
   PRIMARY KEY (call_id, budget, subject, window_start)
 );
-CREATE INDEX IF NOT EXISTS team_budget_reservations_window
+CREATE INDEX team_budget_reservations_window
   ON team_budget_reservations (budget, subject, window_start, expires_at);
-CREATE INDEX IF NOT EXISTS team_budget_reservations_owner ON team_budget_reservations (owner);
-CREATE TABLE IF NOT EXISTS team_budget_settlements (
+CREATE INDEX team_budget_reservations_owner ON team_budget_reservations (owner);
+CREATE TABLE team_budget_settlements (
   call_id    text        PRIMARY KEY,
   settled_at timestamptz NOT NULL DEFAULT now()
 );
-CREATE INDEX IF NOT EXISTS team_budget_settlements_age ON team_budget_settlements (settled_at);
+CREATE INDEX team_budget_settlements_age ON team_budget_settlements (settled_at);
 
 -- Locks the windows of one call in key order (so sidecars never deadlock), creating missing ones,
 -- and gives back what expired leases (calls of a dead sidecar) still held on them.

@@ -6,6 +6,7 @@
  * period. Settlements that fail (Postgres unreachable) are retried until they land: the sidecar's
  * heartbeat keeps their reservations meanwhile, and the spend is booked when the database is back.
  */
+import type { UsageRecord } from '../../usage/record.js';
 import type { TeamWindow } from './match.js';
 
 /** What settlements need of the books. */
@@ -13,11 +14,8 @@ export interface Settler {
   settle(callId: string, windows: readonly TeamWindow[], costUsd: number): Promise<void>;
 }
 
-/** What settlements read of a committed usage record. */
-export interface SettledRecord {
-  id: string;
-  costUsd: number | null;
-}
+/** What settlements read of a committed usage record (the local cap files it as a local ledger does). */
+export type SettledRecord = Pick<UsageRecord, 'id' | 'ts' | 'costUsd' | 'provider' | 'model' | 'tags'>;
 
 export interface SettlementsOptions {
   books: Settler;
@@ -72,6 +70,15 @@ export class Settlements {
     if (!open || open.grace) return;
     open.grace = setTimeout(() => this.#close(callId, null), this.#options.graceMs);
     open.grace.unref();
+  }
+
+  /**
+   * Settles at $0 a call that will not run but may hold a reservation (a reserve whose answer was
+   * lost): otherwise this sidecar's heartbeat would keep renewing it.
+   */
+  abandon(callId: string, windows: readonly TeamWindow[]): void {
+    this.open(callId, windows);
+    this.#close(callId, null);
   }
 
   /** The store's commit listener. */
