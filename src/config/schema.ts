@@ -278,16 +278,8 @@ const sidecarSchema = section({
     .meta({ description: 'Sidecar log level.' }),
 }).meta({ description: 'The usage-logger sidecar.' });
 
-const budgetSchema = section({
-  name: text('Budget name shown in errors and reports; defaults to scope:match:period.').optional(),
-  scope: z
-    .enum(['total', 'provider', 'model', 'tag'], { error: 'expected one of total, provider, model, tag' })
-    .meta({
-      description: 'What the budget counts: all calls, one provider, one model, or calls tagged key=value.',
-    }),
-  match: text(
-    'Provider name, model id, or tag key=value this budget applies to (not for scope total).',
-  ).optional(),
+/** What a budget limits and does, shared by local budgets and team budgets (team.budgets). */
+const budgetLimitFields = {
   period: z
     .enum(['day', 'month', 'total'], { error: 'expected one of day, month, total' })
     .default('month')
@@ -302,14 +294,98 @@ const budgetSchema = section({
     .lt(1, { error: 'expected a fraction between 0 and 1, e.g. 0.8' })
     .default(0.8)
     .meta({ description: 'Fraction of the limit at which a warning is logged and sent as a header.' }),
+};
+
+const TAG_MATCH = /^[^=,\s]+=[^=,]+$/;
+
+const budgetSchema = section({
+  name: text('Budget name shown in errors and reports; defaults to scope:match:period.').optional(),
+  scope: z
+    .enum(['total', 'provider', 'model', 'tag'], { error: 'expected one of total, provider, model, tag' })
+    .meta({
+      description: 'What the budget counts: all calls, one provider, one model, or calls tagged key=value.',
+    }),
+  match: text(
+    'Provider name, model id, or tag key=value this budget applies to (not for scope total).',
+  ).optional(),
+  ...budgetLimitFields,
 }).superRefine((budget, ctx) => {
   if (budget.scope !== 'total' && budget.match === undefined) {
     ctx.addIssue({ code: 'custom', path: ['match'], message: `is required when scope is ${budget.scope}` });
   }
-  if (budget.scope === 'tag' && budget.match !== undefined && !/^[^=,\s]+=[^=,]+$/.test(budget.match)) {
+  if (budget.scope === 'tag' && budget.match !== undefined && !TAG_MATCH.test(budget.match)) {
     ctx.addIssue({ code: 'custom', path: ['match'], message: 'expected key=value for scope tag' });
   }
 });
+
+const teamBudgetSchema = section({
+  name: text('Team budget name shown in errors and reports; defaults to scope:match:period.').optional(),
+  scope: z
+    .enum(['team', 'member', 'model', 'tag'], { error: 'expected one of team, member, model, tag' })
+    .meta({
+      description:
+        "What the budget counts across the team's sidecars: all calls, each member's (or one member's), one model's, or calls tagged key=value.",
+    }),
+  match: text(
+    'Member identity, model id, or tag key=value (required for model and tag; for member, omit it to give every member this limit).',
+  ).optional(),
+  ...budgetLimitFields,
+}).superRefine((budget, ctx) => {
+  if ((budget.scope === 'model' || budget.scope === 'tag') && budget.match === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['match'], message: `is required when scope is ${budget.scope}` });
+  }
+  if (budget.scope === 'team' && budget.match !== undefined) {
+    ctx.addIssue({ code: 'custom', path: ['match'], message: 'is not used when scope is team; remove it' });
+  }
+  if (budget.scope === 'tag' && budget.match !== undefined && !TAG_MATCH.test(budget.match)) {
+    ctx.addIssue({ code: 'custom', path: ['match'], message: 'expected key=value for scope tag' });
+  }
+});
+
+/** A team budget's `name`, else `scope:match:period` (`member:each:day`: every member's own limit). */
+export function teamBudgetName(
+  budget: Pick<z.output<typeof teamBudgetSchema>, 'name' | 'scope' | 'match' | 'period'>,
+): string {
+  if (budget.name !== undefined) return budget.name;
+  const match = budget.scope === 'team' ? [] : [budget.match ?? 'each'];
+  return [budget.scope, ...match, budget.period].join(':');
+}
+
+/** The team-budget keys of `team:` (the connection and identity keys sit beside them). */
+const teamBudgetSettings = {
+  budgets: z
+    .array(teamBudgetSchema, { error: 'expected a list of team budgets' })
+    .superRefine((budgets, ctx) => {
+      // The name keys the budget's rows in Postgres: two budgets with one name would share them.
+      const seen = new Set<string>();
+      for (const [index, budget] of budgets.entries()) {
+        const name = teamBudgetName(budget);
+        if (seen.has(name)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [index, 'name'],
+            message: `"${name}" is already the name of another team budget; give each its own name`,
+          });
+        }
+        seen.add(name);
+      }
+    })
+    .default([])
+    .meta({
+      description:
+        "Spend limits shared by every member's sidecar, enforced in the team's Postgres before a call is forwarded.",
+    }),
+  whenUnreachable: z
+    .enum(['fail-closed', 'local-cap'], { error: 'expected fail-closed or local-cap' })
+    .default('fail-closed')
+    .meta({
+      description:
+        'When Postgres cannot be reached and a call counts for a blocking team budget: fail-closed refuses it (HTTP 503); local-cap admits it against localCapUsd.',
+    }),
+  localCapUsd: positiveNumber(
+    "With whenUnreachable: local-cap, the most this member's sidecar admits per day (UTC) while Postgres is unreachable, in US dollars.",
+  ).default(1),
+};
 
 const limitsSchema = section({
   requestsPerMinute: positiveInt(
@@ -471,6 +547,7 @@ const teamSchema = section({
     'Also copy stored request bodies to the team database, where other members can read them; off: bodies never leave your machine.',
     false,
   ),
+  ...teamBudgetSettings,
 }).meta({
   description: "Team mode: every record is also written to the team's PostgreSQL (unset: local only).",
 });
@@ -523,6 +600,7 @@ export type ProviderName = keyof Config['providers'];
 export type ProviderConfig = Config['providers'][ProviderName];
 export type Budget = Config['budgets'][number];
 export type TeamConfig = NonNullable<Config['team']>;
+export type TeamBudget = TeamConfig['budgets'][number];
 export type PriceOverride = z.output<typeof priceOverrideSchema>;
 
 export const PROVIDER_NAMES = ['openai', 'anthropic'] as const satisfies readonly ProviderName[];

@@ -37,6 +37,7 @@ import { openUsageStore, type UsageStore } from './store/index.js';
 import { createJsonlMirror } from './store/jsonl-mirror.js';
 import { retentionCutoff } from './store/retention.js';
 import { startTeamMode, type TeamMode } from './team.js';
+import { startTeamBudgets } from './team-budgets.js';
 import { startTelemetry } from './telemetry/index.js';
 import { createCommitObservers } from './telemetry/observers.js';
 
@@ -80,7 +81,8 @@ export async function createSidecar(options: SidecarOptions): Promise<Sidecar> {
   let providers = resolveProviders(config, secrets);
   let tokenDigest = digestToken(secrets.token);
   let team: TeamMode | null = null;
-  const allSecrets = () => [...secretValues(secrets), ...(team?.secrets() ?? [])];
+  let teamPassword: string[] = [];
+  const allSecrets = () => [...secretValues(secrets), ...(team?.secrets() ?? []), ...teamPassword];
   const log = options.log ?? createLogger({ level: config.sidecar.logLevel, secrets: allSecrets });
   let knownSecrets = secretValues(secrets); // redaction runs on every stored string: not rebuilt per call
   const redactText = (text: string) => redact(text, knownSecrets);
@@ -107,6 +109,9 @@ export async function createSidecar(options: SidecarOptions): Promise<Sidecar> {
   const pricer = createPricer(config.pricing.overrides);
   // Budgets (spend loaded from usage.db), rate limit, loop detection, output cap, response cache.
   const guardrails = createGuardrails({ config, store, pricer, log, now, redact: redactText });
+  // Team budgets on the team's Postgres (with team.budgets): after the local ones, which cost no round trip.
+  const teamBudgets = await startTeamBudgets({ config, secretsDir, store, pricer, log, now });
+  if (teamBudgets) teamPassword = [teamBudgets.password];
   const upstream = createUpstreamClient();
 
   const tokenFile = `/run/secrets/${config.sidecar.tokenSecret}`;
@@ -153,7 +158,7 @@ export async function createSidecar(options: SidecarOptions): Promise<Sidecar> {
     upstream,
     writer: store.writer,
     price: pricer.price,
-    guards: options.guards ?? guardrails.guards,
+    guards: options.guards ?? [...guardrails.guards, ...(teamBudgets ? [teamBudgets.guard] : [])],
     log,
     newId,
     now,
@@ -293,6 +298,7 @@ export async function createSidecar(options: SidecarOptions): Promise<Sidecar> {
       await closed;
       upstream.close();
       await team?.replicator.close();
+      await teamBudgets?.close(2000);
       await store.close();
       observers.drain();
       await telemetry.close();

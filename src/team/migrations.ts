@@ -11,6 +11,7 @@
  */
 import type { TeamConfig } from '../config/schema.js';
 import { TeamError } from '../errors/index.js';
+import { TEAM_BUDGETS_MIGRATION } from './budgets/migration.js';
 import { describeServer, type TeamPool, teamError } from './connect.js';
 
 export type TablePrivilege = 'SELECT' | 'INSERT' | 'UPDATE' | 'DELETE';
@@ -80,6 +81,7 @@ export const TEAM_MIGRATIONS: readonly TeamMigration[] = [
       { table: 'team_request_bodies', privileges: ['SELECT', 'INSERT'] },
     ],
   },
+  { version: 2, ...TEAM_BUDGETS_MIGRATION },
 ];
 
 export const LATEST_TEAM_VERSION = TEAM_MIGRATIONS.at(-1)?.version ?? 0;

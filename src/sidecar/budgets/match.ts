@@ -25,12 +25,15 @@ export function budgetMatches(budget: Budget, subject: BudgetSubject): boolean {
       return subject.provider === budget.match;
     case 'model':
       return modelMatches(budget.match ?? '', subject.model);
-    case 'tag': {
-      const match = budget.match ?? '';
-      const eq = match.indexOf('=');
-      return subject.tags[match.slice(0, eq)] === match.slice(eq + 1);
-    }
+    case 'tag':
+      return tagMatches(budget.match ?? '', subject.tags);
   }
+}
+
+/** Whether the tags hold `key=value` (a tag budget's match). */
+export function tagMatches(match: string, tags: Readonly<Record<string, string>>): boolean {
+  const eq = match.indexOf('=');
+  return tags[match.slice(0, eq)] === match.slice(eq + 1);
 }
 
 export function modelMatches(budgetModel: string, model: string): boolean {

@@ -17,6 +17,7 @@ export type ErrorKind =
   | 'upstream'
   | 'internal'
   | 'budget_exceeded'
+  | 'budget_unavailable'
   | 'rate_limited'
   | 'loop_detected';
 
@@ -31,6 +32,7 @@ const TYPES: Record<ErrorKind, [string, string]> = {
   upstream: ['upstream_error', 'api_error'],
   internal: ['server_error', 'api_error'],
   budget_exceeded: ['budget_exceeded', 'budget_exceeded'],
+  budget_unavailable: ['budget_unavailable', 'budget_unavailable'],
   rate_limited: ['rate_limit_exceeded', 'rate_limit_error'],
   loop_detected: ['loop_detected', 'loop_detected'],
 };
