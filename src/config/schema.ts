@@ -52,6 +52,20 @@ const absolutePath = (description: string, fallback: string) =>
 const mapError = (message: string) => (issue: { code?: string }) =>
   issue.code === 'invalid_type' ? message : undefined;
 
+/** A map of model id to a number of tokens (per-model overrides of a limit). */
+const tokensByModel = (meta: { description: string }) =>
+  z
+    .record(
+      z.string(),
+      z
+        .number({ error: 'expected a positive whole number' })
+        .int({ error: 'expected a positive whole number' })
+        .positive({ error: 'expected a positive whole number' }),
+      { error: mapError('expected a map of model id to a number of tokens') },
+    )
+    .default({})
+    .meta(meta);
+
 const httpUrl = (description: string, fallback: string) =>
   z
     .url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' })
@@ -400,36 +414,18 @@ const limitsSchema = section({
     'Output tokens reserved against budgets when a request sets no max_tokens.',
     4096,
   ),
-  modelMaxOutputTokens: z
-    .record(
-      z.string(),
-      z
-        .number({ error: 'expected a positive whole number' })
-        .int({ error: 'expected a positive whole number' })
-        .positive({ error: 'expected a positive whole number' }),
-      { error: mapError('expected a map of model id to a number of tokens') },
-    )
-    .default({})
-    .meta({ description: 'Per-model override of defaultMaxOutputTokens, by model id.' }),
+  modelMaxOutputTokens: tokensByModel({
+    description: 'Per-model override of defaultMaxOutputTokens, by model id.',
+  }),
   loopMaxRepeats: positiveInt(
     'Identical request bodies allowed within loopWindowSeconds before blocking.',
     20,
   ),
   loopWindowSeconds: positiveInt('Window for loop detection, in seconds.', 60),
-  modelMaxInputTokens: z
-    .record(
-      z.string(),
-      z
-        .number({ error: 'expected a positive whole number' })
-        .int({ error: 'expected a positive whole number' })
-        .positive({ error: 'expected a positive whole number' }),
-      { error: mapError('expected a map of model id to a number of tokens') },
-    )
-    .default({})
-    .meta({
-      description:
-        'Per-model input ceiling (e.g. its context window) reserved against blocking budgets for calls whose billed input is not in the body (previous_response_id, conversation, stored prompts, file and document sources, hosted tools).',
-    }),
+  modelMaxInputTokens: tokensByModel({
+    description:
+      'Per-model input ceiling (e.g. its context window) reserved against blocking budgets for calls whose billed input is not in the body (previous_response_id, conversation, stored prompts, file and document sources, hosted tools).',
+  }),
   defaultMaxInputTokens: z
     .number({ error: 'expected a positive whole number' })
     .int({ error: 'expected a positive whole number' })

@@ -1,7 +1,7 @@
 /**
  * What a team admin runs once (`llmdev team init`): the database, a least-privilege login role
- * for the members' sidecars (SELECT and INSERT on the shared log, nothing else: no UPDATE, no
- * DELETE, no DDL), and the migrations. As SQL to print, or applied with an admin connection.
+ * for the members' sidecars (SELECT and INSERT on the shared log, nothing else there: no UPDATE, no
+ * DELETE, no DDL; the team budgets' books also take UPDATE/DELETE on their own tables), and the migrations. As SQL to print, or applied with an admin connection.
  */
 import type { TeamConfig } from '../config/schema.js';
 import { type TeamPool, teamError } from './connect.js';
@@ -78,7 +78,7 @@ export async function applyTeamInit(
       const version = await migrateTeam(pool, team);
       done.push(`schema at version ${version}`);
       for (const statement of grantStatements(names)) await pool.query(statement);
-      done.push(`granted ${names.role} SELECT and INSERT on the shared log`);
+      done.push(`granted ${names.role} SELECT and INSERT on the shared log, and the team budgets' books`);
     } finally {
       await pool.end();
     }

@@ -1,4 +1,5 @@
 /** UsageRecord <-> team_usage_records row (PostgreSQL). Pure. */
+import { RECORD_COLUMNS } from '../sidecar/store/rows.js';
 import type { Provider, RecordSource, RequestParams, UsageRecord } from '../usage/record.js';
 
 export interface TeamRow {
@@ -33,37 +34,8 @@ export interface TeamRow {
   upstream_request_id: string | null;
 }
 
-export const TEAM_COLUMNS = [
-  'id',
-  'member',
-  'ts',
-  'provider',
-  'model',
-  'response_model',
-  'endpoint',
-  'stream',
-  'source',
-  'input_tokens',
-  'output_tokens',
-  'cached_input_tokens',
-  'cache_write_tokens',
-  'cache_write_1h_tokens',
-  'reasoning_tokens',
-  'cost_usd',
-  'saved_usd',
-  'pricing_source',
-  'latency_ms',
-  'ttfb_ms',
-  'status',
-  'error',
-  'estimated',
-  'tags',
-  'prompt_name',
-  'prompt_version',
-  'params',
-  'system_fingerprint',
-  'upstream_request_id',
-] as const satisfies readonly (keyof TeamRow)[];
+/** Column names in insert order: the local record's columns, and who made the call. */
+export const TEAM_COLUMNS = ['member', ...RECORD_COLUMNS] as const satisfies readonly (keyof TeamRow)[];
 
 /** PostgreSQL text cannot hold NUL; a record must never be refused for one. */
 export const withoutNul = (text: string) => (text.includes('\0') ? text.replaceAll('\0', '') : text);

@@ -4,7 +4,7 @@ import { parseConfig } from '../../../src/config/load.js';
 import type { TeamConfig } from '../../../src/config/schema.js';
 import { applyTeamInit, teamInitScript, teamNames } from '../../../src/team/admin.js';
 import { createTeamPool } from '../../../src/team/connect.js';
-import { teamSchemaVersion } from '../../../src/team/migrations.js';
+import { LATEST_TEAM_VERSION, teamSchemaVersion } from '../../../src/team/migrations.js';
 import { teamSummary } from '../../../src/team/report.js';
 import {
   type PrivatePostgres,
@@ -34,13 +34,13 @@ it('creates the database, a least-privilege role and the schema; applying twice 
     expect(done).toEqual([
       'created role llmdev_member',
       'created database team_log',
-      'schema at version 1',
-      'granted llmdev_member SELECT and INSERT on the shared log',
+      `schema at version ${LATEST_TEAM_VERSION}`,
+      "granted llmdev_member SELECT and INSERT on the shared log, and the team budgets' books",
     ]);
     expect((await applyTeamInit(team, 'member-password', admin, onDatabase))[0]).toBe(
       'set the password of role llmdev_member',
     );
-    expect(await teamSchemaVersion(member)).toBe(1);
+    expect(await teamSchemaVersion(member)).toBe(LATEST_TEAM_VERSION);
     await member.query(
       `INSERT INTO team_usage_records (id, member, ts, provider, model, endpoint, stream, source, input_tokens,
          output_tokens, cached_input_tokens, cache_write_tokens, cache_write_1h_tokens, reasoning_tokens, status,
