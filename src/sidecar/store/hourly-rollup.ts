@@ -7,17 +7,18 @@
 
 const PROMPT_KEY = (row: string) => `COALESCE(${row}.prompt_name || '@' || ${row}.prompt_version, '')`;
 
+/** [column in usage_hourly, its value from a usage_records row (# = the row), the summary's name for its sum] */
 const SUMMED = [
-  ['input_tokens', 'input_tokens'],
-  ['output_tokens', 'output_tokens'],
-  ['cached_input_tokens', 'cached_input_tokens'],
-  ['cache_write_tokens', 'cache_write_tokens'],
-  ['reasoning_tokens', 'reasoning_tokens'],
-  ['cost_usd', 'COALESCE(#.cost_usd, 0)'],
-  ['saved_usd', 'COALESCE(#.saved_usd, 0)'],
-  ['unpriced', '#.cost_usd IS NULL'],
-  ['estimated', '#.estimated'],
-  ['errors', '#.status >= 400'],
+  ['input_tokens', 'input_tokens', 'inputTokens'],
+  ['output_tokens', 'output_tokens', 'outputTokens'],
+  ['cached_input_tokens', 'cached_input_tokens', 'cachedInputTokens'],
+  ['cache_write_tokens', 'cache_write_tokens', 'cacheWriteTokens'],
+  ['reasoning_tokens', 'reasoning_tokens', 'reasoningTokens'],
+  ['cost_usd', 'COALESCE(#.cost_usd, 0)', 'costUsd'],
+  ['saved_usd', 'COALESCE(#.saved_usd, 0)', 'savedUsd'],
+  ['unpriced', '#.cost_usd IS NULL', 'unpricedRequests'],
+  ['estimated', '#.estimated', 'estimatedRequests'],
+  ['errors', '#.status >= 400', 'errorRequests'],
 ] as const;
 
 const value = (expr: string, row: string) =>
@@ -54,17 +55,7 @@ export const HOURLY_ROLLUP_SQL = `
 
 /** The summary's aggregates over usage_hourly rows (aliased as h), named as over usage_records. */
 export const HOURLY_AGGREGATES = `
-  TOTAL(h.requests) AS requests,
-  TOTAL(h.input_tokens) AS inputTokens,
-  TOTAL(h.output_tokens) AS outputTokens,
-  TOTAL(h.cached_input_tokens) AS cachedInputTokens,
-  TOTAL(h.cache_write_tokens) AS cacheWriteTokens,
-  TOTAL(h.reasoning_tokens) AS reasoningTokens,
-  TOTAL(h.cost_usd) AS costUsd,
-  TOTAL(h.saved_usd) AS savedUsd,
-  TOTAL(h.unpriced) AS unpricedRequests,
-  TOTAL(h.estimated) AS estimatedRequests,
-  TOTAL(h.errors) AS errorRequests`;
+  ${['TOTAL(h.requests) AS requests', ...SUMMED.map(([column, , name]) => `TOTAL(h.${column}) AS ${name}`)].join(',\n  ')}`;
 
 export interface RangeSplit {
   /** Whole hours read from usage_hourly: hour >= hourFrom AND hour < hourTo (hour keys). */
