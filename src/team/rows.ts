@@ -1,38 +1,15 @@
 /** UsageRecord <-> team_usage_records row (PostgreSQL). Pure. */
-import { RECORD_COLUMNS } from '../sidecar/store/rows.js';
+import { RECORD_COLUMNS, type RecordRow } from '../sidecar/store/rows.js';
 import type { Provider, RecordSource, RequestParams, UsageRecord } from '../usage/record.js';
 
-export interface TeamRow {
-  id: string;
+/** The local row's columns, with Postgres's own types where SQLite has none (booleans, jsonb), and the member. */
+export type TeamRow = Omit<RecordRow, 'seq' | 'stream' | 'estimated' | 'tags' | 'params'> & {
   member: string;
-  ts: string;
-  provider: string;
-  model: string;
-  response_model: string | null;
-  endpoint: string;
   stream: boolean;
-  source: string;
-  input_tokens: number;
-  output_tokens: number;
-  cached_input_tokens: number;
-  cache_write_tokens: number;
-  cache_write_1h_tokens: number;
-  reasoning_tokens: number;
-  cost_usd: number | null;
-  saved_usd: number | null;
-  pricing_source: string | null;
-  latency_ms: number | null;
-  ttfb_ms: number | null;
-  status: number;
-  error: string | null;
   estimated: boolean;
   tags: Record<string, string>;
-  prompt_name: string | null;
-  prompt_version: string | null;
   params: RequestParams;
-  system_fingerprint: string | null;
-  upstream_request_id: string | null;
-}
+};
 
 /** Column names in insert order: the local record's columns, and who made the call. */
 export const TEAM_COLUMNS = ['member', ...RECORD_COLUMNS] as const satisfies readonly (keyof TeamRow)[];
