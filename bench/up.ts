@@ -9,10 +9,11 @@
  */
 
 import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { cpus, totalmem } from 'node:os';
 import { execa } from 'execa';
 import { loadComposeProject } from '../src/docker/compose.js';
-import { LLMDEV_VERSION } from '../src/meta/index.js';
+import { LLMDEV_VERSION, PACKAGE_ROOT } from '../src/meta/index.js';
 import { copyRepository, freePort, removeComposeProject } from '../test/e2e/containers/stack.js';
 
 const RUNS = Number(process.env.BENCH_UP_RUNS ?? 5);
@@ -21,10 +22,16 @@ const SKIP_COLD = process.env.BENCH_UP_SKIP_COLD === '1';
 const copy = await copyRepository('bench-up');
 const hostPort = await freePort();
 const env = { LLMDEV_SIDECAR_HOST_PORT: String(hostPort) };
+// The copy's node_modules is a symlink to this checkout's; inside the workspace a symlink under
+// the node_modules volume's mount point breaks the mount, so the copy gets none and make runs this
+// checkout's compiled CLI (the same sources; `make build` here keeps it current).
+await rm(join(copy, 'node_modules'));
+const CLI = `LLMDEV=node ${join(PACKAGE_ROOT, 'dist/cli/main.js')}`;
 
 async function make(...args: string[]): Promise<number> {
   const started = performance.now();
-  const result = await execa('make', ['-o', 'node_modules/.package-lock.json', ...args], {
+  const skip = ['-o', 'node_modules/.package-lock.json', '-o', 'dist/cli/main.js'];
+  const result = await execa('make', [...skip, CLI, ...args], {
     cwd: copy,
     env,
     reject: false,
@@ -49,7 +56,7 @@ try {
   report(
     `machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 1024 ** 3)} GiB; Docker ${engine}, Compose ${compose}`,
   );
-  await make('build'); // dist/ for the copy: not part of any figure
+  await execa('make', ['build'], { cwd: PACKAGE_ROOT }); // dist/: not part of any figure
   if (!SKIP_COLD)
     report(`cold    make up ARGS=--no-cache: ${(await make('up', 'ARGS=--no-cache')).toFixed(1)} s`);
   else await make('up');

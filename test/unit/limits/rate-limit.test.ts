@@ -1,4 +1,4 @@
-import { rateLimitGuard, TokenBucket } from '../../../src/sidecar/limits/rate-limit.js';
+import { MAX_BUCKETS, rateLimitGuard, TokenBucket } from '../../../src/sidecar/limits/rate-limit.js';
 import { admit } from '../../../src/sidecar/proxy/guards.js';
 import { guardedCall } from '../../helpers/guarded-call.js';
 
@@ -44,5 +44,16 @@ describe('rateLimitGuard', () => {
     expect(await admit([guard], chat('b'))).toEqual({ settles: [] });
     now = 30_000;
     expect(await admit([guard], chat('a'))).toEqual({ settles: [] });
+  });
+
+  it(`keeps at most ${MAX_BUCKETS} buckets: past the bound the oldest caller's is dropped`, async () => {
+    const guard = rateLimitGuard({ requestsPerMinute: 1, now: () => 0 });
+    const spent = async (caller: string) => 'rejected' in (await admit([guard], chat(caller)));
+    // Every caller spends its one request, so no bucket is full and none is swept early.
+    for (let caller = 0; caller < MAX_BUCKETS; caller++) expect(await spent(`c${caller}`)).toBe(false);
+    expect(await spent('c0')).toBe(true); // MAX_BUCKETS buckets: c0's is still held
+    expect(await spent(`c${MAX_BUCKETS}`)).toBe(false); // one more: c0's bucket (the oldest) goes
+    expect(await spent('c1')).toBe(true);
+    expect(await spent('c0')).toBe(false); // forgotten, so c0 starts afresh
   });
 });
