@@ -9,8 +9,8 @@
  */
 
 import { rm } from 'node:fs/promises';
-import { join } from 'node:path';
 import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
 import { execa } from 'execa';
 import { loadComposeProject } from '../src/docker/compose.js';
 import { LLMDEV_VERSION, PACKAGE_ROOT } from '../src/meta/index.js';

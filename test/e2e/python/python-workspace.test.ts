@@ -216,4 +216,31 @@ describe.each(SHAPES)('a Python project with $label', (shape) => {
     ]);
     expect(records.every((r) => r.usage.inputTokens > 0 && r.usage.outputTokens > 0)).toBe(true);
   });
+
+  it('llmdev up (the door `make up` uses) on a removed workspace: postCreate installs the lock again, the same project, pytest through llmdev shell lands in usage', async () => {
+    const cli = (args: string[]) => runCli([...args, '--dir', dir], { env: env(), extendEnv: false });
+    expectSuccess(await cli(['down', '--remove'])); // the usage volume stays
+    const started = performance.now();
+    expectSuccess(await cli(['up']));
+    figures[`${shape.fixture}: llmdev up (workspace created)`] =
+      `${((performance.now() - started) / 1000).toFixed(1)} s`;
+    const { name } = await loadComposeProject(dir);
+    // One stack, whichever door: the workspace and the sidecar of the project devcontainer up made.
+    const containers = (await leftovers(name)).filter((line) => line.startsWith('container '));
+    expect(containers).toHaveLength(2);
+
+    const shell = (script: string) =>
+      runCli(['shell', '--dir', dir, '--', 'sh', '-c', script], { env: env(), extendEnv: false });
+    const inside = expectSuccess(
+      await shell('command -v python; python -m pip freeze 2>/dev/null || uv pip freeze'),
+    );
+    const [python, ...installed] = inside.stdout.trim().split('\n');
+    expect(python).toMatch(/\/\.venv\/bin\/python$/);
+    expect(installed).toEqual(expect.arrayContaining(PINNED));
+    const pytest = expectSuccess(await shell('pytest -q -p no:cacheprovider test_sdk.py'));
+    expect(pytest.stdout).toMatch(/1 passed/);
+
+    const usage = expectSuccess(await cli(['usage', '--json']));
+    expect((JSON.parse(usage.stdout) as { totals: { requests: number } }).totals.requests).toBe(13);
+  });
 });
