@@ -1,5 +1,6 @@
 /**
- * `llmdev doctor`: every precondition of `llmdev up`, each a pass or a fail with a one-line fix.
+ * `llmdev doctor`: every precondition of `llmdev up` (and, in team mode, the team database), each a
+ * pass or a fail with a one-line fix.
  * Checks never throw; a check that cannot run fails with the reason.
  */
 import { statfs } from 'node:fs/promises';
@@ -11,6 +12,8 @@ import { SIDECAR_SERVICE } from '../generate/compose.js';
 import { outOfDate } from '../generate/plan.js';
 import { planProject } from '../generate/project.js';
 import { assessSecrets, type Finding, snapshotSecrets } from '../secrets/check.js';
+import { secretsDir } from '../secrets/store.js';
+import { teamCheck } from '../team/check.js';
 import { COMPOSE_HINT, composeVersion, loadComposeProject, MIN_COMPOSE_VERSION } from './compose.js';
 import { projectContainers } from './containers.js';
 import {
@@ -57,6 +60,7 @@ export async function runDoctor(dir: string): Promise<Finding[]> {
     findings.push(await generatedCheck(dir));
     findings.push(await portCheck(dir, config, docker));
     findings.push(...assessSecrets(config, await snapshotSecrets(dir, config), { beforeInitialize: true }));
+    if (config.team) findings.push(await teamCheck(config.team, secretsDir(dir)));
   }
   findings.push(await diskCheck([engine?.rootDir, dir]));
   return findings;
